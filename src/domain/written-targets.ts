@@ -3,6 +3,7 @@
 // from the checkout's root where every one is a literal path (writtenTargets), so that a later gate
 // loses only where the files its chain reads or runs are among them (checkout-writes.ts).
 import { parseScript } from './shell-syntax.js';
+import { unpacksInto } from './download-folders.js';
 import { base } from './gitguard-call.js';
 import { repoPath } from './ci-words.js';
 import {
@@ -49,8 +50,14 @@ const RUN_WRITERS =
   /^(?:rm|unlink|shred|mv|cp|tee|sed|perl|ruby|truncate|touch|install|dd|sponge|dos2unix|gzip|gunzip)$/;
 /** Commands that unpack names of their own into the folder they run in: none is told. */
 const UNPACKS = /^(?:cpio|ar|7z|7za|unrar|jar|rename|prename)$/;
+/**
+ * A path under the runner's home by `$HOME` (`"$HOME/.npm"`), read as `~/.npm` is: plain names, no
+ * expansion nor `..` that could climb to the workspace.
+ */
+const HOME_FILE = /^\$\{?HOME\}?(?!.*\/\.\.(?:\/|$))\/[\w.+@%=,/-]+$/;
 /** A path a step writes that is in the checkout: relative, `.`, the workspace's, or one not read (`$X/y`). */
-const inCheckout = (p: string): boolean => !RUNNER_TEMP_FILE.test(p) && !/^[/~]/.test(p.replace(PLACE, './'));
+const inCheckout = (p: string): boolean =>
+  !RUNNER_TEMP_FILE.test(p) && !HOME_FILE.test(p) && !/^[/~]/.test(p.replace(PLACE, './'));
 /** A word the shell may make another path of: an expansion, a pattern, a brace, a quote or escape left. */
 const UNSURE = /[$`*?[\]{}~\\"']/;
 /** Where a folder moves or a link is made, the paths after it name other files: none is told. */
@@ -85,13 +92,17 @@ export function writtenTargets(written: string, folder: string | null): string[]
 function writes(written: string, folder: string | null): string[] | undefined | 'none' {
   const script = runnerPlaces(written);
   const raw: string[] = [];
+  const unpacked: string[] = [];
   let moved = false;
   let patched = false;
   for (const words of commandWords(parseScript(script))) {
     const tool = base(words[0] ?? '');
     moved ||= MOVES.test(tool);
     if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) patched = true;
-    raw.push(...[...writtenPaths(words), ...morePaths(tool, words.slice(1))].filter(inCheckout));
+    const told = writtenPaths(words).filter(inCheckout);
+    // An unpacking's folders: kept apart, each marked by its `/` (unpackedFolder).
+    if (unpacksInto(tool, words.slice(1))) unpacked.push(...told.filter((p) => p !== '.'));
+    raw.push(...told, ...morePaths(tool, words.slice(1)).filter(inCheckout));
     raw.push(...packageEdits(tool, words.slice(1)));
   }
   const redirections = redirectionsOnly(script);
@@ -107,9 +118,10 @@ function writes(written: string, folder: string | null): string[] | undefined | 
   for (const r of raw) {
     const p = UNSURE.test(r) ? undefined : repoPath(r.replace(PLACE, './'), folder)?.replace(/\/+$/, '');
     if (p === undefined) return undefined;
-    out.push(p);
+    out.push(unpacked.includes(r) && p ? `${p}/` : p);
   }
-  return [...new Set(out)];
+  const joined = joinWritten([], out);
+  return joined === true ? undefined : joined;
 }
 
 /** `npm version patch`, `npm pkg set x=y`: package.json and its locks in the folder, as named paths. */
@@ -172,4 +184,18 @@ function editedFiles(tool: string, args: readonly string[]): string[] {
   if (!awk && /^(?:e|eval|ea|eval-all)$/.test(named[0] ?? '')) named.shift();
   const file = awk ? /^(?:-f|--file)(?:=|$)/ : /^--from-file(?:=|$)/;
   return args.some((a) => file.test(a)) ? named : named.slice(1);
+}
+
+/**
+ * The files of the checkout `had` and `more` write (writtenTargets' paths), each once; true (not
+ * told) where an unpacking's folder (`build/`) comes twice: the links the first makes are a way out
+ * for the second (GNU tar writes through a link an earlier run made).
+ */
+export function joinWritten(had: readonly string[], more: readonly string[]): string[] | true {
+  const out = new Set(had);
+  for (const p of more) {
+    if (p.endsWith('/') && out.has(p)) return true;
+    out.add(p);
+  }
+  return [...out];
 }
