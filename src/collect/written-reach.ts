@@ -7,7 +7,7 @@
 // macOS or Windows runner's file system does, case and Unicode form folded (`CI/Gate.sh` is ci/gate.sh).
 import { posix } from 'node:path';
 import type { GitObject } from './objects.js';
-import { canonicalMode, LINK_MODE, parseTree, SUBMODULE_MODE } from './tree-entry.js';
+import { canonicalMode, LINK_MODE, parseTree, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
 type Read = (spec: string) => Promise<GitObject | null | undefined>;
 
@@ -28,7 +28,9 @@ export async function writesReach(
     if (o === undefined) return true;
     if (o?.type === 'blob') texts.push([fold(o.body.toString('utf8')), posix.dirname(fold(f)).replace(/^\.$/, '')]);
   }
-  for (const w of written.map(fold)) {
+  const all = written.map(fold);
+  if (all.some((w, i) => w === '' || underUnpacked(all, i))) return true;
+  for (const w of all.map((p) => p.replace(/\/$/, ''))) {
     if (run.some((f) => f === w || f.startsWith(`${w}/`))) return true;
     // Said as a word of one of the texts (`./x`, `file:x`, `$PWD/x`), from the root or the text's folder.
     const said = ([text, dir]: [string, string]): boolean =>
@@ -36,7 +38,44 @@ export async function writesReach(
         new RegExp(`(?:^|[^\\w.-])(?:\\./)?${escaped(p)}(?![\\w.-])`, 'm').test(text),
       );
     if (texts.some(said)) return true;
-    if (await throughLink(read, tip, w)) return true;
+    if ((await throughLink(read, tip, w)) || (await linkUnder(read, tip, w))) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether written path `all[i]` is at or under another one that an unpacking wrote (marked `build/`:
+ * domain/download-folders.ts): a link the unpacking made there may lead it anywhere.
+ */
+function underUnpacked(all: readonly string[], i: number): boolean {
+  const w = all[i]!.replace(/\/$/, '');
+  return all.some((u, j) => j !== i && u.endsWith('/') && (`${w}/` === u || w.startsWith(u)));
+}
+
+/** The most tree entries linkUnder reads under one written folder before it answers "reached". */
+const UNDER_BUDGET = 20_000;
+
+/**
+ * Whether `path` is a folder at `tip` holding a link or submodule at any depth (or one not read, or
+ * more entries than UNDER_BUDGET): a write into the folder (`cp a out/`, an unpacking) follows it.
+ */
+async function linkUnder(read: Read, tip: string, path: string): Promise<boolean> {
+  const oidBytes = tip.length === 64 ? 32 : 20;
+  const top = await read(`${tip}:${path}`);
+  if (top === undefined) return true;
+  if (top?.type !== 'tree') return false;
+  const folders = [top];
+  let seen = 0;
+  for (let t = folders.pop(); t; t = folders.pop()) {
+    for (const e of parseTree(t.body, oidBytes)) {
+      if ((seen += 1) > UNDER_BUDGET) return true;
+      const mode = canonicalMode(e.mode);
+      if (mode === LINK_MODE || mode === SUBMODULE_MODE || mode === '') return true;
+      if (mode !== TREE_MODE) continue;
+      const sub = await read(e.oid);
+      if (sub?.type !== 'tree') return true;
+      folders.push(sub);
+    }
   }
   return false;
 }

@@ -67,7 +67,7 @@ export type RestoreReach = 'none' | 'plain' | 'workspace' | 'anywhere';
  * `.npmrc`, `package.json`), or a version manager's shim reads to pick node, or gitguard's own folder:
  * a restore naming none is `plain` (checkout-writes.ts: a direct call of gitguard at the root keeps).
  */
-const LOOKUP_NAME =
+export const LOOKUP_NAME =
   /(?:^|\/)(?:node_modules|\.npmrc|package\.json|\.tool-versions|\.node-version|\.nvmrc|\.?mise\.toml|\.gitguard)(?:\/|$)/;
 
 /**

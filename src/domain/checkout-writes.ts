@@ -6,9 +6,10 @@
 // before the audit (read at the commit) comes after the write. Where every file written is told by
 // its path (written-targets.ts), the gate through a file is lost only where the chain reads or runs
 // one of them, a folder holding one, or a link (collect/written-reach.ts, at the commit).
-import { writtenTargets } from './written-targets.js';
+import { joinWritten, writtenTargets } from './written-targets.js';
 import { isEarlier, ownBefore, runsFiles, type Earlier, type EarlierResult } from './earlier-steps.js';
 import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
+import { restoreApart } from './restore-apart.js';
 
 /**
  * What the steps above a gate wrote: true, a restore under the workspace that npm's lookup may read
@@ -18,9 +19,13 @@ import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
  * `node_modules/.bin/gitguard`, `.npmrc` or `.git/HEAD` where the gate reads them; a link written
  * first, the restore writes through it): no gate survives it.
  */
-export type Restored = true | 'copied' | { plain?: true; written?: true | readonly string[] } | false | undefined;
+export type Restored =
+  true | 'copied' | { plain?: true | readonly string[]; written?: true | readonly string[] } | false | undefined;
 
-/** `above` with a job's earlier steps (earlierStep results) added. */
+/**
+ * `above` with a job's earlier steps (earlierStep results) added. A plain restore's paths are kept
+ * (`plain`; true where one is not told): a write apart from them (restore-apart.ts) is no copy.
+ */
 export function restoredBy(above: Restored, earlier: readonly EarlierResult[]): Restored {
   if (above === 'copied') return above;
   // A restore's paths come as Earliers read at the commit (restore-links.ts), with its reach.
@@ -28,16 +33,29 @@ export function restoredBy(above: Restored, earlier: readonly EarlierResult[]): 
   const told = kinds.flatMap((e) => (typeof e === 'object' ? [e.written] : []));
   const had = above && above !== true ? above.written : undefined;
   const restore = above === true || (above && above.plain) || kinds.includes('workspace') || kinds.includes('plain');
-  if (restore && (had || kinds.includes('written') || told.length)) return 'copied';
-  if (above === true || kinds.includes('workspace')) return true;
-  const plain = (above && above.plain) || kinds.includes('plain');
+  if (above === true || kinds.includes('workspace'))
+    return had || kinds.includes('written') || told.length ? 'copied' : true;
+  const plain = plainPaths(above ? above.plain : undefined, earlier);
   const written =
     had === true || kinds.includes('written')
       ? true
       : had || told.length
-        ? [...new Set([...(had ?? []), ...told.flat()])]
+        ? joinWritten(had ?? [], told.flat())
         : undefined;
-  return plain || written ? { ...(plain && { plain: true }), ...(written && { written }) } : above;
+  if (restore && written && !restoreApart(plain ?? true, written)) return 'copied';
+  return plain || written ? { ...(plain && { plain }), ...(written && { written }) } : above;
+}
+
+/** The plain restores' paths of `had` and `earlier` (true: one not told, a bare `plain`), undefined where none. */
+function plainPaths(
+  had: true | readonly string[] | undefined,
+  earlier: readonly EarlierResult[],
+): true | readonly string[] | undefined {
+  if (had === true || earlier.includes('plain')) return true;
+  const more = earlier.flatMap((e) =>
+    isEarlier(e) ? e.flatMap((b) => (b.restore?.reach === 'plain' ? [b.restore.path] : [])) : [],
+  );
+  return had || more.length ? [...new Set([...(had ?? []), ...more])] : undefined;
 }
 
 /**

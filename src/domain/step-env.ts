@@ -6,6 +6,7 @@
 // .git`, GitLab's `GIT_STRATEGY: none`), a program written where one is looked for. Only what the CI
 // file shows is read: the change's own code run first (`npm test`) keeps the gate (README's residual
 // risk; the escape is to run gitguard first, or in a job of its own).
+import { writesHere } from './download-folders.js';
 import { runsFetchedCode, type FetchLines } from './fetched-code.js';
 import { parseScript, type Command, type Script } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
@@ -248,8 +249,8 @@ export function writtenPaths(words: readonly string[]): string[] {
   const named = args.flatMap((a, i) =>
     OUTPUT.test(a) ? [args[i + 1] ?? ''] : (OUTPUT_JOINED.exec(a)?.slice(1) ?? []),
   );
-  // With no output option (and curl's -O: the URL's own name) they write into the folder they run in.
-  return tool !== 'curl' || args.some((a) => /^-[A-Za-z]*O|^--remote-name/.test(a)) ? [...named, '.'] : named;
+  // Where no option tells it (curl's -O: the URL's own name), they write into the folder they run in.
+  return writesHere(tool, args) ? [...named, '.'] : named;
 }
 
 /** A sed script with a `w`/`W` command, or an `s` command whose flags write (`w`) or run (`e`) one. */

@@ -3,6 +3,7 @@
 // from the checkout's root where every one is a literal path (writtenTargets), so that a later gate
 // loses only where the files its chain reads or runs are among them (checkout-writes.ts).
 import { parseScript } from './shell-syntax.js';
+import { unpacksInto } from './download-folders.js';
 import { base } from './gitguard-call.js';
 import { repoPath } from './ci-words.js';
 import {
@@ -63,8 +64,14 @@ const RUN_WRITERS =
 const UNPACKS = /^(?:cpio|ar|7z|7za|unrar|jar|rename|prename|objcopy)$/;
 /** split's and csplit's options that take the next word as their value. */
 const SPLIT_VALUED: Record<string, RegExp> = { split: /^-[abClnt]$/, csplit: /^-[bfn]$/ };
+/**
+ * A path under the runner's home by `$HOME` (`"$HOME/.npm"`), read as `~/.npm` is: plain names, no
+ * expansion nor `..` that could climb to the workspace.
+ */
+const HOME_FILE = /^\$\{?HOME\}?(?!.*\/\.\.(?:\/|$))\/[\w.+@%=,/-]+$/;
 /** A path a step writes that is in the checkout: relative, `.`, the workspace's, or one not read (`$X/y`). */
-const inCheckout = (p: string): boolean => !RUNNER_TEMP_FILE.test(p) && !/^[/~]/.test(p.replace(PLACE, './'));
+const inCheckout = (p: string): boolean =>
+  !RUNNER_TEMP_FILE.test(p) && !HOME_FILE.test(p) && !/^[/~]/.test(p.replace(PLACE, './'));
 /** A word the shell may make another path of: an expansion, a pattern, a brace, a quote or escape left. */
 const UNSURE = /[$`*?[\]{}~\\"']/;
 /** Where a folder moves or a link is made, the paths after it name other files: none is told. */
@@ -99,13 +106,17 @@ export function writtenTargets(written: string, folder: string | null): string[]
 function writes(written: string, folder: string | null): string[] | undefined | 'none' {
   const script = runnerPlaces(written);
   const raw: string[] = [];
+  const unpacked: string[] = [];
   let moved = false;
   let patched = false;
   for (const words of commandWords(parseScript(script))) {
     const tool = base(words[0] ?? '');
     moved ||= MOVES.test(tool);
     if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) patched = true;
-    raw.push(...[...writtenPaths(words), ...morePaths(tool, words.slice(1))].filter(inCheckout));
+    const told = writtenPaths(words).filter(inCheckout);
+    // An unpacking's folders: kept apart, each marked by its `/` (unpackedFolder).
+    if (unpacksInto(tool, words.slice(1))) unpacked.push(...told.filter((p) => p !== '.'));
+    raw.push(...told, ...morePaths(tool, words.slice(1)).filter(inCheckout));
     raw.push(...packageEdits(tool, words.slice(1)));
   }
   const redirections = redirectionsOnly(script);
@@ -121,9 +132,10 @@ function writes(written: string, folder: string | null): string[] | undefined | 
   for (const r of raw) {
     const p = UNSURE.test(r) ? undefined : repoPath(r.replace(PLACE, './'), folder)?.replace(/\/+$/, '');
     if (p === undefined) return undefined;
-    out.push(p);
+    out.push(unpacked.includes(r) && p ? `${p}/` : p);
   }
-  return [...new Set(out)];
+  const joined = joinWritten([], out);
+  return joined === true ? undefined : joined;
 }
 
 /** `npm version patch`, `npm pkg set x=y`: package.json and its locks in the folder, as named paths. */
@@ -204,4 +216,18 @@ function splitPrefix(tool: string, args: readonly string[]): string {
     else if (a.startsWith('--prefix=')) prefix = a.slice(9);
   });
   return prefix;
+}
+
+/**
+ * The files of the checkout `had` and `more` write (writtenTargets' paths), each once; true (not
+ * told) where an unpacking's folder (`build/`) comes twice: the links the first makes are a way out
+ * for the second (GNU tar writes through a link an earlier run made).
+ */
+export function joinWritten(had: readonly string[], more: readonly string[]): string[] | true {
+  const out = new Set(had);
+  for (const p of more) {
+    if (p.endsWith('/') && out.has(p)) return true;
+    out.add(p);
+  }
+  return [...out];
 }
