@@ -1,5 +1,5 @@
-// redteam174: actions/cache restores with `tar -xf <archive> -P -C $GITHUB_WORKSPACE` and checks no
-// member of the archive against its `path:` (which only picks the entry: the entry's version is a hash
+// redteam174, two attacks on last stop's readings. 1. actions/cache restores with
+// `tar -xf <archive> -P -C $GITHUB_WORKSPACE` and checks no member of the archive against its `path:` (which only picks the entry: the entry's version is a hash
 // of the paths). A run of the pusher's saves the entry for `target/` with its own `tar` first on PATH
 // (or calls the cache service itself): its members may be `node_modules/.bin/gitguard`, a `..` climb
 // out of the workspace or an absolute name, and land there. So no path of actions/cache keeps a
@@ -79,5 +79,57 @@ describe('redteam174: tar -P puts an entry member outside its path', () => {
   }, 60_000);
   it('an entry of target/ alone leaves the gate failing', () => {
     expect(job(entry('honest', false))).toBe(false);
+  }, 60_000);
+});
+
+// A checkout file an earlier step runs (`bash ci/setup.sh`, a make recipe, a package script) is read
+// at the commit for where it writes programs, but what it writes of the checkout went unread: the
+// gate's chain, read at the commit, runs `ci/gate.sh` while the job runs what setup.sh wrote there.
+// Its writes now count as the CI file's own do (told paths judged against the chain and the files run).
+const FILES: Record<string, string> = { 'ci/gate.sh': 'npx gitguard audit\n', 'ci/lib/a.sh': 'echo a\n' };
+const GATE = runStep('bash ci/gate.sh');
+const withFiles = (steps: string, files: Record<string, string>, gate = GATE): Record<string, string> =>
+  checkoutJob(steps, gate, { ...FILES, ...files });
+const SETUP = runStep('bash ci/setup.sh');
+const REWRITES: Case[] = [
+  ['ci/setup.sh writes ci/gate.sh', withFiles(SETUP, { 'ci/setup.sh': 'echo "exit 0" > ci/gate.sh\n' })],
+  ['ci/setup.sh moves to ci, writes gate.sh', withFiles(SETUP, { 'ci/setup.sh': 'cd ci\necho x > gate.sh\n' })],
+  ['ci/setup.sh writes by a variable', withFiles(SETUP, { 'ci/setup.sh': 'F=ci/gate.sh\necho x > $F\n' })],
+  [
+    'ci/setup.sh writes a file the gate sources',
+    withFiles(SETUP, { 'ci/setup.sh': 'echo x > ci/lib/a.sh\n', 'ci/gate.sh': '. ci/lib/a.sh\nnpx gitguard audit\n' }),
+  ],
+  ['a make recipe writes ci/gate.sh', withFiles(runStep('make gen'), { Makefile: 'gen:\n\techo x > ci/gate.sh\n' })],
+  [
+    'a package script writes ci/gate.sh',
+    withFiles(runStep('npm run gen'), { 'package.json': '{"scripts":{"gen":"echo x > ci/gate.sh"}}\n' }),
+  ],
+];
+const HONEST: Case[] = [
+  ['ci/setup.sh writes version.txt', withFiles(SETUP, { 'ci/setup.sh': 'echo 1 > version.txt\n' })],
+  ['ci/setup.sh only prints', withFiles(SETUP, { 'ci/setup.sh': 'echo building\n' })],
+  [
+    'a make recipe writes dist/',
+    withFiles(runStep('make build'), { Makefile: 'build:\n\tmkdir -p dist\n\techo x > dist/a.js\n' }),
+  ],
+  [
+    'ci/setup.sh writes out/, then npx gitguard',
+    withFiles(SETUP, { 'ci/setup.sh': 'mkdir -p out && echo 1 > out/v.txt\n' }, NPX),
+  ],
+];
+describe('redteam174: a checkout file run before the gate writes what its chain runs', () => {
+  const batch = gateBatch();
+  const DIRECT = checkoutJob('', GATE, FILES);
+  for (const [name, files] of HONEST) it(`keeps the gate: ${name}`, batch.add(DIRECT, files, true), 600_000);
+  for (const [name, files] of REWRITES) it(`loses the gate: ${name}`, batch.add(DIRECT, files, false), 600_000);
+
+  // The reference: the job as the runner runs it; the chain read at the commit runs gitguard, the job does not.
+  const setupJob = (setup: string): boolean =>
+    jobPasses([{ run: 'bash ci/setup.sh' }, { run: 'bash ci/gate.sh' }], { ...FILES, 'ci/setup.sh': setup });
+  it('the job runs what ci/setup.sh wrote over ci/gate.sh, and passes', () => {
+    expect(setupJob('echo "exit 0" > ci/gate.sh\n')).toBe(true);
+  }, 60_000);
+  it('with ci/setup.sh writing version.txt the gate still fails the unsigned HEAD', () => {
+    expect(setupJob('echo 1 > version.txt\n')).toBe(false);
   }, 60_000);
 });
