@@ -4,6 +4,8 @@
 // or a file that cannot be read: it counts as changing it (no gate). Answers kept per run.
 import type { GitObject } from './objects.js';
 import { earlierRuns, type Earlier } from '../domain/earlier-steps.js';
+import { writtenTargets } from '../domain/written-targets.js';
+import { fold, writesReach } from './written-reach.js';
 import type { Checkout, FileAt } from '../domain/shell-state.js';
 import { runContext } from './run-context.js';
 import { gateSteps, GITGUARD, stepJudged, UNREAD, type GateStep } from './github-gate.js';
@@ -39,10 +41,23 @@ export async function earlierAt(read: Read, tip: string, before: readonly Earlie
   return false;
 }
 
-async function oneAt(read: Read, tip: string, step: Earlier): Promise<boolean> {
-  const files = new Map<string, FileAt>();
+/** A text an earlier step's reading judged, with its folder and depth (Checkout.judged). */
+type Judged = [script: string, dir: string | null, depth: number];
+
+/**
+ * earlierRuns of `step` with the files it asks for read at `tip`, round after round; `judged`, when
+ * given, gets the texts the last (complete) round judged, and `files` the files read.
+ */
+async function oneAt(
+  read: Read,
+  tip: string,
+  step: Earlier,
+  judged?: Judged[],
+  files = new Map<string, FileAt>(),
+): Promise<boolean> {
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     const asked = new Set<string>();
+    judged?.splice(0);
     const co: Checkout = {
       read: (p) => (files.has(p) ? files.get(p) : void asked.add(p)),
       leads: () => false,
@@ -51,6 +66,7 @@ async function oneAt(read: Read, tip: string, step: Earlier): Promise<boolean> {
       files: 0,
       goMoved: step.goMoved,
       fetches: step.fetches,
+      ...(judged && { judged: (...j: Judged) => void judged.push(j) }),
     };
     const answer = earlierRuns(step, co);
     if (!asked.size) return answer;
@@ -58,6 +74,67 @@ async function oneAt(read: Read, tip: string, step: Earlier): Promise<boolean> {
     for (const p of asked) files.set(p, await fileAt(read, `${tip}:${p}`));
   }
   return true;
+}
+
+/**
+ * The files of the checkout that the files earlier steps run (read at `tip`: a script, a sourced
+ * file, a make recipe, a package script) write, by path from the root (written-targets.ts), and the
+ * files they read on the way (`ran`); undefined where one is not told or a step is not read to its
+ * end. The CI file's own writes are earlierStep's; these are the checkout's, which the gate's chain
+ * (read at the commit) would not show: `bash ci/setup.sh` writing ci/gate.sh before `bash ci/gate.sh`.
+ */
+async function earlierWritesAt(
+  read: Read,
+  tip: string,
+  before: readonly Earlier[],
+): Promise<{ writes: string[]; ran: string[] } | undefined> {
+  const writes: string[] = [];
+  const ran: string[] = [];
+  for (const b of before) {
+    if (b.restore) continue;
+    const judged: Judged[] = [];
+    const files = new Map<string, FileAt>();
+    if (await oneAt(read, tip, b, judged, files)) return undefined;
+    for (const [script, dir, depth] of judged) {
+      if (depth === 0) continue; // the step's own script: earlierStep read its writes
+      const w = writtenTargets(script, dir);
+      if (w === undefined) return undefined;
+      writes.push(...w);
+    }
+    for (const [p, f] of files) if (f !== null && f !== 'tree') ran.push(p);
+  }
+  return { writes, ran };
+}
+
+/**
+ * Whether the checkout files run by `before` (the steps before a gate step) write a file the gate
+ * reads: one they run themselves later (`ci/b.sh`, which a later step runs, read at the commit), or
+ * one writesReach finds in the gate's `said` words, the files `run` its chain runs, or through a
+ * link; or one not told (fail closed).
+ */
+export async function checkoutRewrites(
+  read: Read,
+  tip: string,
+  before: readonly Earlier[],
+  said: string,
+  folder: string | null,
+  run: readonly string[],
+): Promise<boolean> {
+  const more = await earlierWritesAt(read, tip, before);
+  if (!more) return true;
+  if (!more.writes.length) return false;
+  const paths = [...run, ...more.ran].map(fold);
+  if (more.writes.map(fold).some((w) => paths.some((f) => f === w || f.startsWith(`${w}/`)))) return true;
+  // The texts searched for a written path said as a word: the gate's, not the writing files' own.
+  const own = new Set(more.ran.map(fold));
+  return writesReach(
+    read,
+    tip,
+    more.writes,
+    said,
+    folder,
+    run.filter((f) => !own.has(fold(f))),
+  );
 }
 
 /**
@@ -73,7 +150,8 @@ export async function directGateAt(
   gitlab?: { named: ReadonlyArray<readonly [string, string]>; absent: ReadonlySet<string> },
 ): Promise<boolean> {
   const clear = async (before: readonly Earlier[] | undefined): Promise<boolean> =>
-    !before?.length || !(await earlierAt(read, tip, before));
+    !before?.length ||
+    (!(await earlierAt(read, tip, before)) && !(await checkoutRewrites(read, tip, before, '', '', [])));
   // GitLab's configuration is one reading of all its files (gitlab-gate.ts).
   const readings = gitlab
     ? [() => gitlabSteps(gitlab.named, gitlab.absent)]

@@ -14,7 +14,7 @@ import { filesRun } from './command-reading.js';
 import { GITLAB_SHELL, gitlabSteps } from './gitlab-gate.js';
 import { gateChains } from './gate-chains.js';
 import { runContext } from './run-context.js';
-import { earlierAt, fileAt } from './earlier-files.js';
+import { checkoutRewrites, earlierAt, fileAt } from './earlier-files.js';
 import type { Place } from '../domain/step-folder.js';
 import { withCaller, type ReadText } from './caller-steps.js';
 import { writesReach } from './written-reach.js';
@@ -121,6 +121,8 @@ async function stepsGateAt(
     // The step's own words, its variables and the $GITHUB_ENV lines before it may name a written file too.
     const said = [full.script, ...full.vars.values(), full.envWrites ?? ''].join('\n');
     if (full.writes && (await writesReach(read, tip, full.writes, said, full.at.folder, run))) continue;
+    // What the checkout files those steps run write: a file the gate's chain runs, or one they run later.
+    if (full.before?.length && (await checkoutRewrites(read, tip, full.before, said, full.at.folder, run))) continue;
     const step = { ...full, before: undefined, writes: undefined };
     const files = filesRun(step.script, dirOf(step.at).dir);
     if (!files) return UNREAD;

@@ -103,4 +103,4 @@ async function throughLink(read: Read, tip: string, path: string): Promise<boole
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A name as a case-insensitive file system compares it. */
-const fold = (text: string): string => text.normalize('NFC').toLowerCase();
+export const fold = (text: string): string => text.normalize('NFC').toLowerCase();

@@ -10,6 +10,14 @@
 
 /** GitHub's actions that write files an earlier run made, at their `path:` (download-artifact: the workspace by default). */
 const RESTORES = /^actions\/(?:cache(?:\/restore)?|download-artifact)@/i;
+/**
+ * actions/cache's restore: the toolkit runs `tar -xf <archive> -P -C $GITHUB_WORKSPACE` with no
+ * check of the archive's members, and its `path:` only picks which entry (the entry's version is a
+ * hash of the paths): an entry another run saved (a `tar` of its own first on PATH, or the cache
+ * service called directly) may hold `node_modules/.bin/gitguard`, `../../_actions/...` or an absolute
+ * name, which land there whatever `path:` says. So its paths say nothing of where it writes.
+ */
+const UNCONFINED = /^actions\/cache(?:\/restore)?@/i;
 const CHECKOUT = /^actions\/checkout@/i;
 
 /** $HOME as a `path:` names it (the actions expand `~`; `${{ env.HOME }}` is not read). */
@@ -53,7 +61,7 @@ const pathsOf = (v: unknown): string[] =>
 /**
  * What a `uses:` step of GitHub's own writes that may change what a later gate runs: `none`; or
  * `workspace`, files only under plain folders of the workspace (`target/`, `.venv`, `dist/`,
- * `node_modules`, Gradle's wrapper in $HOME: what a restore or download put there is another run's,
+ * `node_modules`, Gradle's wrapper in $HOME; a download or checkout, never a cache: UNCONFINED): what a restore or download put there is another run's,
  * but no program the job looks for by name nor the audited repository), which change what a gate runs only when it runs
  * files of the checkout or npm's programs from there (github-gate.ts: gitguard's own action, run from
  * its own folder at the workspace, does neither); or `anywhere`: where programs are looked for
@@ -72,7 +80,8 @@ export const LOOKUP_NAME =
 
 /**
  * What a step of GitHub's own with inputs `input` (a `with:` value by name) writes (RestoreReach): a
- * restore or download anywhere but a package manager's cache in $HOME, a checkout into
+ * restore or download anywhere but a package manager's cache in $HOME (actions/cache: any other path is
+ * `anywhere`), a checkout into
  * `node_modules`, an `.npmrc`, `.git`, or out of the workspace.
  */
 export function actionReach(uses: string, input: (name: string) => unknown): RestoreReach {
@@ -83,7 +92,7 @@ export function actionReach(uses: string, input: (name: string) => unknown): Res
     if (!given.length) return 'anywhere';
     // A `.` or `..` name: the action normalizes the path (`~/.cache/./node` is corepack's), HOME_CACHE reads it as written.
     for (const p of given.filter((q) => !HOME_CACHE.test(q) || DOT_STEP.test(q))) {
-      if (CLIMBS.test(p) || (!WORKSPACE_ONLY.test(p) && !HOME_TOOL.test(p))) return 'anywhere';
+      if (UNCONFINED.test(uses) || CLIMBS.test(p) || (!WORKSPACE_ONLY.test(p) && !HOME_TOOL.test(p))) return 'anywhere';
       out = out === 'workspace' || LOOKUP_NAME.test(p) ? 'workspace' : 'plain';
     }
   } else if (CHECKOUT.test(uses))

@@ -40,6 +40,7 @@ const IMAGE_PROGRAM = /^(?:\/|~|"?\$\{?HOME\}?\/)/;
  * read through `co` (a path not read yet is asked for there: the caller reads it and asks again).
  */
 function earlierChanges(script: string, co: Checkout, depth = 0): boolean {
+  co.judged?.(script, co.dir, depth);
   if (depth > MAX_DEPTH || changesLaterSteps(script, co.dir === null, co.goMoved, co.fetches)) return true;
   return walk(parseScript(script), co, depth);
 }

@@ -233,6 +233,8 @@ export interface Checkout {
   goMoved?: boolean;
   /** The fetch-and-run lines the start's CI ran (fetched-code.ts): they keep the gate. */
   fetches?: ReadonlySet<string>;
+  /** Told each text an earlier step's reading judges, with its folder (depth 0: the step's own script). */
+  judged?: (script: string, dir: string | null, depth: number) => void;
 }
 
 /** How a checkout file runs: in this shell (`.`), in a new one with `mode`, not followed (N), or a check. */

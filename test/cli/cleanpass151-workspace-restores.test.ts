@@ -7,7 +7,9 @@
 // (which runs node_modules/.bin/gitguard), or before the action auditing the restored folder; a restore of the workspace itself (`./`, download-artifact with no
 // `path:`), of `.git`, of a `..` path, of `~/.cargo` (its bin is on PATH), or named by a pattern.
 // Regressions that already passed: setup-node's and setup-python's `cache:`, version checks in
-// python -c and node -e, a Windows test job beside the gate's ubuntu job.
+// python -c and node -e, a Windows test job beside the gate's ubuntu job. redteam174: actions/cache
+// of a workspace path (or Gradle's wrapper) loses the gate again: tar unpacks its archive's members
+// where they name (`-P`), so only download-artifact keeps the reading above.
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
 
@@ -29,16 +31,13 @@ const CARGO = '~/.cargo/registry/index/\n~/.cargo/registry/cache/\n~/.cargo/git/
 
 type Case = [name: string, files: Record<string, string>];
 const KEPT: Case[] = [
-  ['actions/cache of node_modules', { [WF]: job(cache('node_modules')) }],
-  ['actions/cache/restore of node_modules', { [WF]: job(cache('node_modules', 'actions/cache/restore@v4')) }],
-  ['actions/cache of target/', { [WF]: job(cache('target/')) }],
-  // cleanpass160: npx never looks under target/ (it looks in node_modules/.bin up the tree and its cache).
-  ['target/ before npx gitguard', { [WF]: job(cache('target/'), NPX) }],
-  ['actions/cache of .venv', { [WF]: job(cache('.venv')) }],
-  ["Cargo's registry and target/", { [WF]: job(cache(CARGO)) }],
-  ["Gradle's caches and wrapper", { [WF]: job(cache('~/.gradle/caches\n~/.gradle/wrapper')) }],
+  // redteam174: actions/cache of a workspace path loses it (its archive's members land where they
+  // name); download-artifact unpacks under its path, and the package managers' caches in $HOME keep.
+  ['download-artifact into node_modules', { [WF]: job(artifact('node_modules')) }],
+  ["Cargo's registry", { [WF]: job(cache(CARGO.replace('\ntarget/', ''))) }],
+  ["Gradle's caches", { [WF]: job(cache('~/.gradle/caches')) }],
   ['download-artifact of dist/', { [WF]: job(artifact('dist/')) }],
-  ['the action with path: .', { [WF]: job(cache('node_modules'), `${ACTION}          path: .\n`) }],
+  ['the action with path: .', { [WF]: job(artifact('node_modules'), `${ACTION}          path: .\n`) }],
   // Already kept: setup actions' own caches, version checks, a Windows job that is not the gate's.
   [
     'setup-node and setup-python with cache:',
@@ -66,6 +65,14 @@ const KEPT: Case[] = [
   ],
 ];
 const LOST: Case[] = [
+  // redteam174: tar -P puts an entry's members where they name, whatever `path:` says.
+  ['actions/cache of node_modules', { [WF]: job(cache('node_modules')) }],
+  ['actions/cache/restore of node_modules', { [WF]: job(cache('node_modules', 'actions/cache/restore@v4')) }],
+  ['actions/cache of target/', { [WF]: job(cache('target/')) }],
+  ['target/ before npx gitguard', { [WF]: job(cache('target/'), NPX) }],
+  ['actions/cache of .venv', { [WF]: job(cache('.venv')) }],
+  ["Cargo's registry and target/", { [WF]: job(cache(CARGO)) }],
+  ["Gradle's caches and wrapper", { [WF]: job(cache('~/.gradle/caches\n~/.gradle/wrapper')) }],
   ['node_modules before npx gitguard', { [WF]: job(cache('node_modules'), NPX) }],
   ['a folder before the action auditing it', { [WF]: job(cache('sub'), `${ACTION}          path: sub\n`) }],
   ['the workspace (./)', { [WF]: job(cache('./')) }],

@@ -1,7 +1,7 @@
 // cleanpass160: honest workflows ci-gate-kept read as the gate removed (false failures), and the
 // attacks beside each that still lose it.
-// 1. A cache or artifact restored under plain folders of the workspace (`target/`, `.venv`, `dist/`,
-//    `build`) before `npx gitguard audit` or `gitguard audit` from PATH: npx looks for gitguard in
+// 1. An artifact downloaded under plain folders of the workspace (`target/`, `.venv`, `dist/`, `build`;
+//    redteam174: not a cache, whose archive's members land where they name) before `npx gitguard audit` or `gitguard audit` from PATH: npx looks for gitguard in
 //    `node_modules/.bin` from the folder it runs in up and in its own cache (`~/.npm/_npx`), a name on
 //    PATH in PATH's folders; none of those is restored. Lost still: a restore naming node_modules,
 //    `.npmrc` or package.json, one of `~/.npm/_npx`, a gate in the restored folder or auditing it
@@ -40,20 +40,20 @@ const SETUP_NODE =
 type Case = [name: string, files: Record<string, string>];
 const KEPT: Case[] = [
   // 1
-  ['actions/cache of target/, then npx gitguard', job(cache('target/'), NPX)],
-  ['actions/cache of .venv, then npx gitguard', job(cache('.venv'), NPX)],
-  ['actions/cache of build, then npx gitguard', job(cache('build'), NPX)],
+  ['download-artifact into target/, then npx gitguard', job(artifact('target/'), NPX)],
+  ['download-artifact into .venv, then npx gitguard', job(artifact('.venv'), NPX)],
+  ['download-artifact into build, then npx gitguard', job(artifact('build'), NPX)],
   ['download-artifact into dist/, then npx gitguard', job(artifact('dist/'), NPX)],
-  ['actions/cache of target/, then gitguard from PATH', job(cache('target/'), run('gitguard audit .'))],
+  ['download-artifact into target/, then gitguard from PATH', job(artifact('target/'), run('gitguard audit .'))],
   [
-    'actions/cache of target/, then npx -y gitguard@1 --fail-on high',
-    job(cache('target/'), run('npx -y gitguard@1 audit --fail-on high')),
+    'download-artifact into target/, then npx -y gitguard@1 --fail-on high',
+    job(artifact('target/'), run('npx -y gitguard@1 audit --fail-on high')),
   ],
   // 2
   ['a write, then FOO=1 npx gitguard', job(WRITE, run('FOO=1 npx gitguard audit'))],
   ['a write, then GITGUARD_FAIL_ON=high npx gitguard', job(WRITE, run('GITGUARD_FAIL_ON=high npx gitguard audit'))],
   ['a write, then env -u X npx gitguard', job(WRITE, run('env -u X npx gitguard audit'))],
-  ['a restore of target/, then FOO=1 npx gitguard', job(cache('target/'), run('FOO=1 npx gitguard audit'))],
+  ['a restore of target/, then FOO=1 npx gitguard', job(artifact('target/'), run('FOO=1 npx gitguard audit'))],
   [
     'a write, then npx gitguard with shell: bash -e {0}',
     job(WRITE, run('npx gitguard audit', '        shell: bash -e {0}\n')),
@@ -63,29 +63,42 @@ const KEPT: Case[] = [
   ['actions/cache of ~/.npm, then npx gitguard', job(cache('~/.npm'), NPX)],
 ];
 const LOST: Case[] = [
+  // redteam174: actions/cache unpacks its archive's members where they name (tar -P), not under `path:`.
+  ['actions/cache of target/, then npx gitguard', job(cache('target/'), NPX)],
+  ['actions/cache of .venv, then npx gitguard', job(cache('.venv'), NPX)],
+  ['actions/cache of build, then npx gitguard', job(cache('build'), NPX)],
+  ['actions/cache of target/, then gitguard from PATH', job(cache('target/'), run('gitguard audit .'))],
+  [
+    'actions/cache of target/, then npx -y gitguard@1 --fail-on high',
+    job(cache('target/'), run('npx -y gitguard@1 audit --fail-on high')),
+  ],
+  ['a cache of target/, then FOO=1 npx gitguard', job(cache('target/'), run('FOO=1 npx gitguard audit'))],
   // 1
-  ['actions/cache of node_modules, then npx gitguard', job(cache('node_modules'), NPX)],
-  ['actions/cache of .npmrc, then npx gitguard', job(cache('.npmrc'), NPX)],
-  ['actions/cache of package.json, then npx gitguard', job(cache('package.json'), NPX)],
-  ['actions/cache of tools/node_modules, then npx gitguard', job(cache('tools/node_modules'), NPX)],
+  ['download-artifact into node_modules, then npx gitguard', job(artifact('node_modules'), NPX)],
+  ['download-artifact into .npmrc, then npx gitguard', job(artifact('.npmrc'), NPX)],
+  ['download-artifact into package.json, then npx gitguard', job(artifact('package.json'), NPX)],
+  ['download-artifact into tools/node_modules, then npx gitguard', job(artifact('tools/node_modules'), NPX)],
   [
     'a restore of tools, then npx gitguard in tools',
-    job(cache('tools'), run('npx gitguard audit', '        working-directory: tools\n')),
+    job(artifact('tools'), run('npx gitguard audit', '        working-directory: tools\n')),
   ],
   [
     'a restore of target, then --allowed-signers from it',
-    job(cache('target'), run('npx gitguard audit --allowed-signers target/signers')),
+    job(artifact('target'), run('npx gitguard audit --allowed-signers target/signers')),
   ],
-  ['a restore of ci, then --baseline from it', job(cache('ci'), run('npx gitguard audit --baseline ci/baseline.json'))],
+  [
+    'a restore of ci, then --baseline from it',
+    job(artifact('ci'), run('npx gitguard audit --baseline ci/baseline.json')),
+  ],
   [
     'a restore of target/, then a checkout file before the audit',
-    job(cache('target/'), run('./ci/setup.sh && npx gitguard audit')),
+    job(artifact('target/'), run('./ci/setup.sh && npx gitguard audit')),
   ],
-  ['a restore of target/, then bash ci/gate.sh', job(cache('target/'), run('bash ci/gate.sh'))],
-  ['a restore of target/, then ./target/gitguard', job(cache('target/'), run('./target/gitguard audit'))],
+  ['a restore of target/, then bash ci/gate.sh', job(artifact('target/'), run('bash ci/gate.sh'))],
+  ['a restore of target/, then ./target/gitguard', job(artifact('target/'), run('./target/gitguard audit'))],
   [
     'a restore of target/, then npx --package=./target gitguard',
-    job(cache('target/'), run('npx --package=./target gitguard audit')),
+    job(artifact('target/'), run('npx --package=./target gitguard audit')),
   ],
   // 2
   ['a write, then PATH=./bin:$PATH npx gitguard', job(WRITE, run('PATH=./bin:$PATH npx gitguard audit'))],

@@ -5,19 +5,20 @@
 // `ln -s node_modules dist` before the restore makes the restore write through the link (the artifact
 // toolkit and tar follow an existing link to a folder). Such a job loses the gate, as a restore
 // naming node_modules does; a plain restore with no write of the checkout in the job keeps it.
+// redteam174: actions/cache keeps none of these (tar puts its archive's members where they name), so
+// the cases are download-artifact's, which unpacks under its path.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
-import { artifactStep, cacheStep, checkoutJob, runStep } from '../helpers/workflow-steps.js';
+import { artifactStep, checkoutJob, runStep } from '../helpers/workflow-steps.js';
 
 afterAll(cleanupTemp);
 
 const run = runStep;
 const job = (steps: string, gate: string): Record<string, string> => checkoutJob(steps, gate);
-const cache = cacheStep;
 const artifact = artifactStep;
 const NPX = run('npx gitguard audit');
 /** gitguard's own action at the workspace (action.yml's defaults): it audits the `.git` there. */
@@ -27,8 +28,8 @@ type Case = [name: string, files: Record<string, string>];
 const LOST: Case[] = [
   ['download-artifact into dist/, cp -r dist/. ., npx gitguard', job(artifact('dist/') + run('cp -r dist/. .'), NPX)],
   [
-    'actions/cache of target/, then mv into node_modules',
-    job(cache('target/') + run('mkdir -p node_modules/.bin && mv target/gg node_modules/.bin/gitguard'), NPX),
+    'download-artifact into target/, then mv into node_modules',
+    job(artifact('target/') + run('mkdir -p node_modules/.bin && mv target/gg node_modules/.bin/gitguard'), NPX),
   ],
   [
     'ln -s node_modules dist, then download-artifact into dist/',
@@ -39,8 +40,8 @@ const LOST: Case[] = [
     job(artifact('dist/'), run('cp -r dist/. . && npx gitguard audit')),
   ],
   [
-    'actions/cache of target/, the gate line unpacks it first',
-    job(cache('target/'), run('tar -xf target/t.tar && npx gitguard audit')),
+    'download-artifact into target/, the gate line unpacks it first',
+    job(artifact('target/'), run('tar -xf target/t.tar && npx gitguard audit')),
   ],
   // gitguard's own action audits the workspace's `.git`: a copy of another run's `.git/HEAD` over it moves the audit.
   [
@@ -48,16 +49,16 @@ const LOST: Case[] = [
     job(artifact('dist/') + run('cp -r dist/. .'), OWN),
   ],
   [
-    'actions/cache of node_modules, a copy from it, then the action',
-    job(cache('node_modules') + run('cp -r node_modules/x/. .'), OWN),
+    'download-artifact into node_modules, a copy from it, then the action',
+    job(artifact('node_modules') + run('cp -r node_modules/x/. .'), OWN),
   ],
   [
-    'a write, then actions/cache of node_modules, then the action',
-    job(run('echo x > version.txt') + cache('node_modules'), OWN),
+    'a write, then download-artifact into node_modules, then the action',
+    job(run('echo x > version.txt') + artifact('node_modules'), OWN),
   ],
 ];
 const KEPT: Case[] = [
-  ['actions/cache of node_modules, then the action', job(cache('node_modules'), OWN)],
+  ['download-artifact into node_modules, then the action', job(artifact('node_modules'), OWN)],
   ['download-artifact into dist/, then the action', job(artifact('dist/'), OWN)],
   ['a write, then the action', job(run('echo x > version.txt'), OWN)],
   ['download-artifact into dist/, then npx gitguard', job(artifact('dist/'), NPX)],
@@ -78,22 +79,26 @@ describe('redteam167: a plain restore and a write of the checkout in one job', (
 const LINKED: Array<[name: string, files: Record<string, string>, links: Record<string, string>]> = [
   ['dist -> ., download-artifact into dist/, npx gitguard', job(artifact('dist/'), NPX), { dist: '.' }],
   ['dist -> .git, download-artifact into dist/, the action', job(artifact('dist/'), OWN), { dist: '.git' }],
-  ['out -> node_modules, actions/cache of out/target', job(cache('out/target'), NPX), { out: 'node_modules' }],
-  ['target/x -> .., actions/cache of target/', job(cache('target/'), NPX), { 'target/x': '..' }],
+  ['out -> node_modules, download-artifact into out/target', job(artifact('out/target'), NPX), { out: 'node_modules' }],
+  ['target/x -> .., download-artifact into target/', job(artifact('target/'), NPX), { 'target/x': '..' }],
   [
-    'node_modules -> .git, actions/cache of node_modules, the action',
-    job(cache('node_modules'), OWN),
+    'node_modules -> .git, download-artifact into node_modules, the action',
+    job(artifact('node_modules'), OWN),
     { node_modules: '.git' },
   ],
 ];
 const UNLINKED: Array<[name: string, files: Record<string, string>, links: Record<string, string>]> = [
   ['docs -> README.md elsewhere, download-artifact into dist/', job(artifact('dist/'), NPX), { docs: 'README.md' }],
   [
-    'a committed folder above the path, actions/cache of out/target',
-    { ...job(cache('out/target'), NPX), 'out/README': 'x\n' },
+    'a committed folder above the path, download-artifact into out/target',
+    { ...job(artifact('out/target'), NPX), 'out/README': 'x\n' },
     {},
   ],
-  ['actions/cache of node_modules, the action, no link', job(cache('node_modules'), OWN), { docs: 'README.md' }],
+  [
+    'download-artifact into node_modules, the action, no link',
+    job(artifact('node_modules'), OWN),
+    { docs: 'README.md' },
+  ],
 ];
 describe('redteam167: a restore path under a committed link', () => {
   const batch = gateBatch();
