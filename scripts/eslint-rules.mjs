@@ -22,11 +22,24 @@ function deadExportsIn(program, root) {
 /** The option of a rule that needs the repository's root. */
 const ROOT_OPTION = [{ type: 'object', properties: { root: { type: 'string' } }, required: ['root'] }];
 
+/** Every TypeScript program gitguard/type-check has asked, for scripts/eslint-typed.mjs's check of its other files. */
+const checkedPrograms = new Set();
+
+/** The programs gitguard/type-check has reported on in this process. */
+export function typeCheckedPrograms() {
+  return checkedPrograms;
+}
+
 /** The TypeScript program of the file being linted; a rule that needs one fails without it. */
 function programOf(context, rule) {
   const program = context.sourceCode.parserServices?.program;
   if (!program) throw new Error(`gitguard/${rule} needs type information (parserOptions.projectService)`);
   return program;
+}
+
+/** TypeScript's errors of one file of a program, as tsc reports them (syntax, then types). */
+export function diagnosticsOf(program, file) {
+  return [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
 }
 
 const noDeadExports = {
@@ -70,7 +83,8 @@ const typeCheck = {
         const program = programOf(context, 'type-check');
         const file = program.getSourceFile(context.filename);
         if (!file) throw new Error(`gitguard/type-check: ${context.filename} is not in the TypeScript program`);
-        const found = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
+        const found = diagnosticsOf(program, file);
+        checkedPrograms.add(program);
         if (!globalsReported.has(program)) {
           globalsReported.add(program);
           found.push(...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics());

@@ -31,7 +31,7 @@ export async function fileAt(read: Read, spec: string): Promise<FileAt> {
 export async function earlierAt(read: Read, tip: string, before: readonly Earlier[]): Promise<boolean> {
   const run = runContext();
   let answers = answersIn.get(run);
-  if (!answers) answersIn.set(run, (answers = new Map()));
+  if (!answers) answersIn.set(run, (answers = new Map<string, Promise<boolean>>()));
   for (const b of before) {
     const key = JSON.stringify([tip, b.folder, b.goMoved, b.script, b.own, b.restore?.path]);
     let answer = answers.get(key);

@@ -71,7 +71,7 @@ const keyOf = (gitDir: string, tip: string): string => `${gitDir}\0${tip}`;
 export function sharedListing(gitDir: string, tip: string): Promise<SharedListing> {
   const run = runContext();
   let byTip = shared.get(run);
-  if (!byTip) shared.set(run, (byTip = new Map()));
+  if (!byTip) shared.set(run, (byTip = new Map<string, Promise<SharedListing>>()));
   let listing = byTip.get(keyOf(gitDir, tip));
   if (!listing) byTip.set(keyOf(gitDir, tip), (listing = listShared(gitDir, tip)));
   return listing;

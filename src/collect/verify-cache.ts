@@ -206,7 +206,7 @@ export class VerifyCache {
     if (index === undefined) return; // no room: just not cached
     const signedAt = v.signedAt;
     let added = this.added.get(trustId);
-    if (!added) this.added.set(trustId, (added = new Map()));
+    if (!added) this.added.set(trustId, (added = new Map<string, Entry>()));
     added.set(commit, signedAt === undefined ? { shape: index } : { shape: index, signedAt });
     this.dirty = true;
   }

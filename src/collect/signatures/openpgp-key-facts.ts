@@ -96,7 +96,7 @@ export function userIdAddress(userId: string): string | undefined {
     if (gt <= lt + 1) return undefined;
     const s = id.slice(lt + 1, gt);
     const at = singleAt(s);
-    // eslint-disable-next-line no-control-regex -- gpg's string_has_ctrl_or_space
+    // gpg's string_has_ctrl_or_space
     if (at === -1 || s.endsWith('.') || /[\x00-\x20]/.test(s) || s.includes('..', at)) return undefined;
     out = s;
   } else if (isValidMailbox(id)) out = id;
