@@ -20,8 +20,18 @@ export class MissingObjectError extends ExpectedError {
     /** What the object is, e.g. `.gitguard/policy.yml at 1a2b3c4d5e6f`. */
     what: string,
   ) {
-    super(`${what} (object ${oid.slice(0, 12)}) is not in this repository: ${PARTIAL_CLONE}`, FETCH_ALL);
+    super(`${what} (object ${oid.slice(0, 12)}) is not in this repository: ${PARTIAL_CLONE}`, fetchHint(what));
   }
+}
+
+/**
+ * The way to the object: a full clone, always enough. A blobless sparse clone (`scalar clone`) whose
+ * cone leaves `.gitguard/` out lacks the policy at HEAD too, and adding the folder to the cone fetches
+ * its files there, which is all a history whose policy never changed needs.
+ */
+function fetchHint(what: string): string {
+  if (!what.startsWith('.gitguard/')) return FETCH_ALL;
+  return `${FETCH_ALL} (a sparse checkout whose cone leaves .gitguard/ out: git sparse-checkout add .gitguard fetches its files at HEAD; older versions need the full clone)`;
 }
 
 /** The way out of a repository holding an object git cannot read (said once, for every place that meets one). */
