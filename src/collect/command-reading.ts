@@ -10,13 +10,22 @@ import { chargeText, linesRefused, textKey } from './yaml-budget.js';
 /** The work one command read is charged besides its bytes: ~3-10 µs, as ~50 bytes of comments parse. */
 const COMMAND_BYTES = 48;
 /**
- * The commands kept read, by their length (oldest dropped first): an honest history asks the same ones
- * again. One dropped and asked again is charged to the budget's allowance for readings again, not as new.
+ * The commands kept read, by what each weighs in the heap (oldest dropped first): an honest history asks
+ * the same ones again. One dropped and asked again is charged to the budget's allowance for readings
+ * again, not as new. Counted by the command's length alone, 4 MiB of the hostile CI history's ~10-byte
+ * commands allowed ~400,000 entries (each its key, its answer and the Map's slot: 16.8 MB held late in the run, growing).
  */
 const KEPT_BYTES = 4 * 1024 * 1024;
 
+/** An entry's own weight beside its key and answer: the Map's slots (key, value, chain), its share of the
+ *  buckets, and the small object holding the answer and this weight. */
+const ENTRY_BYTES = 64;
+
+/** The answer of the many commands that run no file: one array shared, never written to. */
+const NONE: readonly CommandFile[] = Object.freeze([]);
+
 interface Read {
-  files: Map<string, CommandFile[]>;
+  files: Map<string, { files: readonly CommandFile[]; weight: number }>;
   held: number;
   refused: boolean;
 }
@@ -33,23 +42,26 @@ function read(): Read {
  * commandFiles(text, dir), or undefined past the run's YAML budget (GITGUARD_YAML_PARSE_MB): the
  * caller cannot tell what the command runs, and says so.
  */
-export function filesRun(text: string, dir = ''): CommandFile[] | undefined {
+export function filesRun(text: string, dir = ''): readonly CommandFile[] | undefined {
   const r = read();
   const key = `${dir}\0${text}`;
   const had = r.files.get(key);
-  if (had) return had;
+  if (had) return had.files;
   if (!chargeText(textKey(key), text.length + COMMAND_BYTES)) {
     r.refused = true;
     return undefined;
   }
-  // Kept without the text it was sliced from (a workflow's whole version).
-  const files = unpinned(commandFiles(text, dir));
-  r.files.set(unpinned(key), files);
-  r.held += key.length;
-  for (const [k] of r.files) {
-    if (r.held <= KEPT_BYTES) break;
+  // Kept without the text it was sliced from (a workflow's whole version), weighed as unpinned weighs it.
+  const size = { bytes: ENTRY_BYTES };
+  const found = commandFiles(text, dir);
+  const files = found.length ? unpinned(found, new Map(), size) : NONE;
+  const entry = { files, weight: 0 };
+  r.files.set(unpinned(key, new Map(), size), entry);
+  r.held += entry.weight = size.bytes;
+  for (const [k, e] of r.files) {
+    if (r.held <= KEPT_BYTES || k === key) break;
     r.files.delete(k);
-    r.held -= k.length;
+    r.held -= e.weight;
   }
   return files;
 }
@@ -59,3 +71,6 @@ export function filesRun(text: string, dir = ''): CommandFile[] | undefined {
  * past the allowance for line readings (yaml-budget.ts chargeLines): what the CI runs is not all known.
  */
 export const commandsRefused = (): boolean => read().refused || linesRefused();
+
+/** How many command readings the run keeps now (bounded by their weight, KEPT_BYTES). */
+export const keptCommands = (): number => read().files.size;
