@@ -7,7 +7,7 @@
 // its path (written-targets.ts), the gate through a file is lost only where the chain reads or runs
 // one of them, a folder holding one, or a link (collect/written-reach.ts, at the commit).
 import { writtenTargets } from './written-targets.js';
-import { isEarlier, ownBefore, runsFiles, type Earlier, type EarlierResult } from './earlier-steps.js';
+import { earliersOf, ownBefore, runsFiles, unknownKind, type Earlier, type EarlierResult } from './earlier-steps.js';
 import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
 
 /**
@@ -23,20 +23,31 @@ export type Restored = true | 'copied' | { plain?: true; written?: true | readon
 /** `above` with a job's earlier steps (earlierStep results) added. */
 export function restoredBy(above: Restored, earlier: readonly EarlierResult[]): Restored {
   if (above === 'copied') return above;
-  // A restore's paths come as Earliers read at the commit (restore-links.ts), with its reach.
-  const kinds = earlier.flatMap((e) => (isEarlier(e) ? e.flatMap((b) => (b.restore ? [b.restore.reach] : [])) : [e]));
-  const told = kinds.flatMap((e) => (typeof e === 'object' ? [e.written] : []));
+  let [workspace, plainHere, untold] = [false, false, false];
+  const told: string[][] = [];
+  for (const e of earlier)
+    switch (e.kind) {
+      case 'restore':
+        if (e.reach === 'workspace') workspace = true;
+        else plainHere = true;
+        break;
+      case 'written':
+        if (e.paths) told.push(e.paths);
+        else untold = true;
+        break;
+      case 'none':
+      case 'loses':
+      case 'runs':
+        break;
+      default:
+        unknownKind(e);
+    }
   const had = above && above !== true ? above.written : undefined;
-  const restore = above === true || (above && above.plain) || kinds.includes('workspace') || kinds.includes('plain');
-  if (restore && (had || kinds.includes('written') || told.length)) return 'copied';
-  if (above === true || kinds.includes('workspace')) return true;
-  const plain = (above && above.plain) || kinds.includes('plain');
+  const plain = (above && above !== true && above.plain) || plainHere;
+  if ((above === true || workspace || plain) && (had || untold || told.length)) return 'copied';
+  if (above === true || workspace) return true;
   const written =
-    had === true || kinds.includes('written')
-      ? true
-      : had || told.length
-        ? [...new Set([...(had ?? []), ...told.flat()])]
-        : undefined;
+    had === true || untold ? true : had || told.length ? [...new Set([...(had ?? []), ...told.flat()])] : undefined;
   return plain || written ? { ...(plain && { plain: true }), ...(written && { written }) } : above;
 }
 
@@ -92,9 +103,9 @@ export function ownActionLost(restored: Restored, path: unknown, before: readonl
   if (!restored) return false;
   if (restored === 'copied') return true;
   const root = typeof path === 'string' && /^(?:\.\/?)?$/.test(path);
-  return (
-    ((restored === true || !!restored.plain) && !root) || (restored !== true && !!restored.written && runsFiles(before))
-  );
+  const restores = restored === true || !!restored.plain;
+  const writes = restored !== true && !!restored.written;
+  return (restores && !root) || (writes && runsFiles(before));
 }
 
 /** What the steps above a step give it: one losing the gate, the checkout files they run, a restore or write. */
@@ -114,8 +125,9 @@ export function eachAbove(above: StepsAbove, earlier: readonly EarlierResult[]):
   restored = restoredBy(restored, []);
   return earlier.map((e) => {
     const here = { lost, before, restored };
-    lost ||= e === true;
-    if (isEarlier(e)) before = [...before, ...e];
+    lost ||= e.kind === 'loses';
+    const added = earliersOf(e);
+    if (added.length) before = [...before, ...added];
     restored = restoredBy(restored, [e]);
     return here;
   });
