@@ -5,47 +5,32 @@
 // the step into a local action keeps the gate, and removing the `uses:` line or the step from the action
 // removes it. Memoised by the entries at the CI paths and the paths they may run.
 import { READINGS_KEPT, RecentMap } from './recent-map.js';
-import { entryNamed, ObjectReader, parseTree, type GitObject } from './objects.js';
-import { ciFolderFiles, readCiObject, type DerivedWatch } from './derived-paths.js';
+import { ObjectReader, type GitObject } from './objects.js';
+import { readCiObject, type DerivedWatch } from './derived-paths.js';
 import { ATTRIBUTES } from './nested-attributes.js';
 import { HOOKS_ORIGIN } from './hooks.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
-import { gitlabRunsGitguard } from './gitlab-gate.js';
 import { chainGates } from './script-files.js';
-import { ciReferencesIn, referencesUnread, startsForChanges } from './ci-yaml.js';
-import { deadLocalReferences, namesGitguard, UNREAD, type Gate } from './github-gate.js';
+import { ciReferencesIn, referencesUnread } from './ci-yaml.js';
+import { type Gate } from './github-gate.js';
 import { directGateAt } from './earlier-files.js';
-import { calledTexts } from './called-inputs.js';
-import { callerEarlier, type Caller, type ReadText } from './caller-steps.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { changesLaterSteps } from '../domain/step-env.js';
-import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
-
-/** GitLab's pipeline file. */
-const GITLAB_CI = '.gitlab-ci.yml';
-/** entryAt's answer for a path no watched path holds: neither there nor known absent. */
-const UNWATCHED = Symbol('unwatched');
-/** At most this many files followed from one configuration (references of references included). */
-const MAX_FOLLOWED = 64;
-/** At most this many subfolders of a workflows folder read where the forge reads them (Forgejo, Gitea). */
-const MAX_SUBFOLDERS = 64;
-
-type State = readonly (string | null)[];
-
-/**
- * What a forge reads at its place in a state: whether it runs gitguard as written (RunnerGates' one answer), the
- * texts read (ReadText), and GitLab's files (read as one: gitlab-gate.ts) with the local paths known absent.
- */
-export interface Reading {
-  gate: Gate | undefined;
-  files: readonly ReadText[];
-  gitlab: { named: ReadonlyArray<readonly [string, string]>; absent: ReadonlySet<string> };
-}
-
-/** The place a forge reads in a state, with its entry ("<mode> <id>"), and whether below its subfolders too. */
-type Place = readonly [path: string, entry: string, recursive: boolean];
+import { entryId, isFileEntry, TREE_MODE } from './tree-entry.js';
+import {
+  entryAt,
+  filesAt,
+  GITLAB_CI,
+  MAX_FOLLOWED,
+  readPlace,
+  UNWATCHED,
+  type Place,
+  type PlaceTrees,
+  type Reading,
+  type State,
+} from './ci-place.js';
 
 /**
  * Per forge (CI_RUNNERS' order): whether what it reads runs gitguard; undefined: unknown (a missing
@@ -88,6 +73,10 @@ export class CiGateReader {
 
   /** Whether a reference can lead anywhere: only a watched file the CI runs is followed (entryAt). */
   private follows = false;
+
+  private get trees(): PlaceTrees {
+    return { reader: this.reader, oidBytes: this.oidBytes, watched: this.watched, follows: this.follows };
+  }
 
   /** A CI path, or a watched path that is or holds a file the CI runs. */
   isCiPath(path: string): boolean {
@@ -172,7 +161,7 @@ export class CiGateReader {
   private readingAt(state: State, place: Place): Promise<Reading> {
     const k = `${place[0]} ${place[2]} ${this.keyIdx.map((i) => state[i] ?? '-').join(' ')}`;
     let reading = this.gateOf.get(k);
-    if (!reading) this.gateOf.set(k, (reading = this.read(state, place)));
+    if (!reading) this.gateOf.set(k, (reading = readPlace(this.trees, state, place)));
     return reading;
   }
 
@@ -251,7 +240,7 @@ export class CiGateReader {
     for (const ci of CI_PATHS) {
       const entry = state[this.watched.indexOf(ci)] ?? null;
       if (!entry || !(CI_PATH_IS_FOLDER[ci] ? entry.startsWith(`${TREE_MODE} `) : isFileEntry(entry))) continue;
-      const files = await this.filesOf(ci, entry);
+      const files = await filesAt(this.trees, ci, entry);
       if (files === undefined) return undefined;
       for (const text of files) texts.push([text, ci]);
     }
@@ -265,136 +254,14 @@ export class CiGateReader {
         if (seen.has(ref)) continue;
         seen.add(ref);
         if (/[*?[\]{}]/.test(ref)) continue;
-        const entry = await this.entryAt(state, ref);
+        const entry = await entryAt(this.trees, state, ref);
         if (entry === undefined) return undefined;
         if (!entry || entry === UNWATCHED) continue;
-        const files = await this.filesOf(ref, entry);
+        const files = await filesAt(this.trees, ref, entry);
         if (files === undefined) return undefined;
         for (const t of files) texts.push([t, origin]);
       }
     }
     return seen;
-  }
-
-  /**
-   * Whether what a forge reads at a place runs gitguard as written (namesGitguard, GitLab's whole:
-   * gitlabRunsGitguard), with the texts it read: the chain reads their steps (chainGates).
-   */
-  private async read(state: State, [ci, at, recursive]: Place): Promise<Reading> {
-    let unknown = false;
-    let unread = false;
-    /** Each text read, and whether a workflow that starts runs it (a local action, a reusable workflow). */
-    const read: ReadText[] = [];
-    const reading = (gate: Gate | undefined): Reading => ({ gate, files: read, gitlab: { named, absent } });
-    /** Whether a text runs gitguard (an unread one is remembered: another may still run it). */
-    const runs = async (text: string, called = false, caller: Caller = []): Promise<boolean> => {
-      read.push([text, called, caller]);
-      const gate = await namesGitguard(text, called);
-      unread ||= gate === UNREAD;
-      return gate === true;
-    };
-    /** Texts still to look for references in, with the CI file they stand for. */
-    const texts: Array<[string, string, Caller]> = [];
-    /** GitLab's files, with their paths, and the local paths it includes known to hold no file. */
-    const named: Array<[string, string]> = [];
-    const absent = new Set<string>();
-    const files = await this.filesOf(ci, at, recursive);
-    if (files === undefined) unknown = true;
-    // GitLab reads its file and the local ones it includes as one (gitlab-gate.ts): judged together below.
-    const whole = ci === GITLAB_CI;
-    for (const text of files ?? []) {
-      if (!whole && (await runs(text))) return reading(true);
-      // A workflow no change starts (`workflow_dispatch`, `schedule`, `workflow_call` alone) runs nothing it names.
-      if (whole || (await startsForChanges(text))) texts.push([text, ci, []]);
-      named.push([ci, text]);
-    }
-    const seen = new Set<string>();
-    for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
-      const [text, origin, inherited] = texts[i]!;
-      // A reusable workflow or action only a job that never runs calls (`if: false`, `needs:` on one) runs for no change.
-      const dead = whole ? [] : await deadLocalReferences(text, origin);
-      const refs = (await ciReferencesIn(text, origin)).filter((r) => !dead.includes(r));
-      // Read by line alone for the parse budget: a file it runs may hold the gate.
-      unread ||= this.follows && referencesUnread(text);
-      for (const ref of refs) {
-        if (seen.has(ref) || /[*?[\]{}]/.test(ref)) continue;
-        seen.add(ref);
-        const entry = await this.entryAt(state, ref);
-        if (entry === undefined) unknown = true;
-        if (entry === UNWATCHED || entry === undefined) continue;
-        // GitLab includes a file: nothing there, a folder or a submodule is "Local file does not exist!".
-        if (whole && (!entry || !isFileEntry(entry))) absent.add(ref);
-        if (!entry || (whole && !isFileEntry(entry))) continue;
-        const files = await this.filesOf(ref, entry);
-        if (files === undefined) unknown = true;
-        const caller = await callerEarlier(text, origin, ref, inherited);
-        for (const t of whole ? (files ?? []) : await calledTexts(text, ref, files ?? [])) {
-          if (!whole && (await runs(t, true, caller))) return reading(true);
-          texts.push([t, origin, caller]);
-          named.push([ref, t]);
-        }
-      }
-    }
-    if (whole) {
-      const gate = await gitlabRunsGitguard(named, absent);
-      if (gate === true) return reading(true);
-      unread ||= gate === UNREAD;
-    }
-    // Unread before unknown: a file not read for the budget is no partial clone's missing object.
-    return reading(unread ? UNREAD : unknown ? undefined : false);
-  }
-
-  /**
-   * The texts a runner reads at `path` (entry "<mode> <id>"): the file, or the folder's files it runs
-   * (`recursive`: its subfolders' too, up to MAX_SUBFOLDERS of them); undefined when an object is missing.
-   */
-  private async filesOf(path: string, entry: string, recursive = false): Promise<string[] | undefined> {
-    // A submodule's commit is in another repository: what it runs is not known here (never damage).
-    if (entry.startsWith(`${SUBMODULE_MODE} `)) return undefined;
-    const o = await readCiObject(this.reader, entryId(entry), isFileEntry(entry));
-    if (!o) return undefined;
-    if (o.type === 'blob') return isFileEntry(entry) ? [o.body.toString('utf8')] : [];
-    if (o.type !== 'tree') return [];
-    const out: string[] = [];
-    const trees = [o.body];
-    let counted = 0;
-    for (let t = 0; t < trees.length; t += 1) {
-      for (const e of recursive ? parseTree(trees[t]!, this.oidBytes) : []) {
-        if (!entryOf(e.mode, e.oid).startsWith(`${TREE_MODE} `) || trees.length > MAX_SUBFOLDERS) continue;
-        const sub = await readCiObject(this.reader, e.oid);
-        if (!sub) return undefined;
-        if (sub.type === 'tree') trees.push(sub.body);
-      }
-      const files = ciFolderFiles(trees[t]!, this.oidBytes, path, counted);
-      counted += files.length;
-      for (const e of files) {
-        if (!isFileEntry(entryOf(e.mode, e.oid))) continue;
-        const f = await readCiObject(this.reader, e.oid, true);
-        if (!f) return undefined;
-        if (f.type === 'blob') out.push(f.body.toString('utf8'));
-      }
-    }
-    return out;
-  }
-
-  /**
-   * A commit's entry at `path`, from its entry at the watched path that holds it (looked up in the
-   * trees below it); null where it is known absent (the trees on its way were read); UNWATCHED where
-   * no watched path holds it (a file the tip's CI does not run: nothing watches its changes, so it
-   * cannot hold the gate, nor is it known absent); undefined when an object is missing.
-   */
-  private async entryAt(state: State, path: string): Promise<string | null | undefined | typeof UNWATCHED> {
-    const at = this.watched.findIndex((w) => path === w || path.startsWith(`${w}/`));
-    if (at < 0) return UNWATCHED;
-    let entry = state[at] ?? null;
-    const rest = path.slice(this.watched[at]!.length + 1);
-    for (const segment of rest ? rest.split('/') : []) {
-      if (!entry?.startsWith(`${TREE_MODE} `)) return null;
-      const tree = await readCiObject(this.reader, entryId(entry));
-      if (!tree) return undefined;
-      const e = entryNamed(tree.body, this.oidBytes, segment);
-      entry = e ? entryOf(e.mode, e.oid) : null;
-    }
-    return entry;
   }
 }

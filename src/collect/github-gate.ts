@@ -1,6 +1,5 @@
 // Whether one CI file runs gitguard where it can fail the run, as GitHub reads a workflow or an action (and GitLab's
 // file where its configuration cannot be read as one): a mention outside steps and jobs that never run or fail nothing.
-import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml } from './yaml-budget.js';
@@ -15,14 +14,15 @@ import {
 import type { ShellMode } from '../domain/shell-state.js';
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
+import { envValue, nodeReader, plainValue } from './yaml-nodes.js';
 import { changeEvents } from '../domain/push-filters.js';
 import { gateKey, gateScopeFor } from './gate-branches.js';
 import { folderOf, matrixFolders, variablesOf } from '../domain/step-context.js';
 import { actionGates, OWN_ACTION, withFixedIds } from '../domain/audit-options.js';
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
-import { deadJobNodes, deadReferences } from './job-runs.js';
-import { lostReferences } from '../domain/ci-references.js';
-import { changesLaterSteps, envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
+import { deadJobNodes } from './job-runs.js';
+import { changesLaterSteps, envLoses, envWritesBefore } from '../domain/step-env.js';
+import { writesGitFolder } from '../domain/checkout-moves.js';
 import { movesGo } from '../domain/runner-files.js';
 import { earlierStep, ownBefore, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
 import { eachAbove, gateWrites, ownActionLost, type Restored } from '../domain/checkout-writes.js';
@@ -35,34 +35,6 @@ export const GITGUARD = /\bgitguard\b/;
 
 /** Nodes visited in one file before the answer falls back to the text (aliases of aliases multiply them). */
 export const MAX_VISITS = 100_000;
-
-/** How deep GitLab follows `extends:` (its limit is 11 levels); merge keys count as a level too. */
-export const MAX_EXTENDS = 11;
-
-/** A node as switchedOff reads it: a map as plain data (maps as Map), else the node; a map past the alias limit stays a node (lenient). */
-/**
- * An `env:` map as envLoses reads it: its values, or (past the alias budget, a value of 25,000
- * aliases) each name with its scalar value, any other value unread; a merge key leaves it unread whole.
- */
-function envValue(yaml: typeof import('yaml'), n: unknown, doc: Document): unknown {
-  const plain = plainValue(yaml, n, doc);
-  if (plain instanceof Map || !yaml.isMap(n)) return plain;
-  // A value not a scalar is left undefined: envLoses reads it as unread (`$`).
-  const pairs = n.items.map(({ key, value }): [unknown, unknown] => {
-    const [k, v] = [resolveAlias(yaml, key, doc), resolveAlias(yaml, value, doc)];
-    return [yaml.isScalar(k) ? k.value : k, yaml.isScalar(v) ? v.value : undefined];
-  });
-  return pairs.some(([k]) => typeof k !== 'string' || k === '<<') ? n : new Map(pairs);
-}
-
-export function plainValue(yaml: typeof import('yaml'), n: unknown, doc: Document): unknown {
-  if (!yaml.isMap(n)) return n;
-  try {
-    return n.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES });
-  } catch {
-    return n;
-  }
-}
 
 /**
  * Whether a CI file runs gitguard: true, false, or UNREAD when it mentions gitguard and the run's
@@ -172,42 +144,17 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
   const yaml = await import('yaml');
   const [scope, trusted, images] = [await gateScopeFor([text]), trustedActions(), trustedImages()];
   let visits = 0;
+  const tick = (): void => {
+    if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
+  };
   try {
     for (const doc of docs) {
       // GitHub (and Forgejo, Gitea: Go's yaml.v3) refuse a whole workflow or action that is no valid
       // YAML, or with a key written twice in one map ("'env' is already defined"): it runs nothing,
       // whatever the rest of it says.
       if (refusedYaml(yaml, doc) || keyTwice(yaml, doc)) return none;
-      const scalar = (n: unknown): unknown => {
-        const r = resolveAlias(yaml, n, doc);
-        return yaml.isScalar(r) ? r.value : r;
-      };
+      const { scalar, list, keys, entry, lookup } = nodeReader(yaml, doc, tick);
       const top = doc.contents;
-      const list = (v: unknown): unknown[] => (yaml.isSeq(v) ? v.items.map(scalar) : [v]);
-      const keys = (m: unknown): unknown[] => (yaml.isMap(m) ? m.items.map((p) => scalar(p.key)) : []);
-      const entry = (map: unknown, key: string): unknown =>
-        yaml.isMap(map) ? map.items.find((p) => scalar(p.key) === key)?.value : undefined;
-      // A key as the CI reads it: set in the map, else from what it merges (`<<: *lenient`, GitLab reads
-      // YAML merge keys), else from the jobs GitLab's `extends:` names (the last one named wins), as deep
-      // as GitLab follows them.
-      const lookup = (map: unknown, key: string, depth: number): unknown => {
-        if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
-        if (depth > MAX_EXTENDS || !yaml.isMap(map)) return undefined;
-        const own = map.items.find((p) => scalar(p.key) === key);
-        if (own) return scalar(own.value);
-        const merged = scalar(entry(map, '<<'));
-        for (const m of yaml.isSeq(merged) ? merged.items : [merged]) {
-          const found = lookup(resolveAlias(yaml, m, doc), key, depth + 1);
-          if (found !== undefined) return found;
-        }
-        const ext = scalar(entry(map, 'extends'));
-        const names = yaml.isSeq(ext) ? ext.items.map(scalar) : [ext];
-        for (const name of names.reverse()) {
-          const found = typeof name === 'string' ? lookup(scalar(entry(top, name)), key, depth + 1) : undefined;
-          if (found !== undefined) return found;
-        }
-        return undefined;
-      };
       let dead = new Set<unknown>();
       // A job's `actions/checkout` steps: where they put the change (step-folder.ts checkoutRoots).
       const checkouts = (steps: unknown): string[] | undefined => {
@@ -225,7 +172,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
       // `at`, `vars`: the folder set above it (`defaults: run: working-directory:`, as ci-yaml.ts runCommands
       // reads it) with the job's checkouts, and the variables.
       const collect = (n: unknown, at: Above): void => {
-        if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
+        tick();
         const node = resolveAlias(yaml, n, doc);
         if (dead.has(node)) return; // a job that never runs (job-runs.ts)
         if (yaml.isScalar(node)) out.mention ||= typeof node.value === 'string' && GITGUARD.test(node.value);
@@ -347,32 +294,6 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
     return none;
   }
   return out;
-}
-
-/** The local files a workflow calls only in jobs that never run for a change (job-runs.ts) or after a step losing the gate. */
-export function deadLocalReferences(text: string, origin: string): Promise<string[]> {
-  return memo(`dead refs ${origin} ${gateKey()}`, text, async () => {
-    const docs = await parsedYaml(text);
-    if (typeof docs === 'string') return [];
-    const yaml = await import('yaml');
-    const scope = await gateScopeFor([text]);
-    const out: string[] = [];
-    try {
-      for (const doc of docs) {
-        const on = resolveAlias(yaml, yaml.isMap(doc.contents) ? doc.contents.get('on', true) : undefined, doc);
-        const events = changeEvents(
-          yaml.isNode(on) ? on.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES }) : on,
-          scope,
-        );
-        out.push(...deadReferences(yaml, doc, deadJobNodes(yaml, doc, neverTrue(events)), origin));
-      }
-      const steps = await gateSteps(text, true);
-      if (typeof steps === 'object') out.push(...lostReferences(steps.local ?? [], origin));
-    } catch {
-      return [];
-    }
-    return out;
-  });
 }
 
 /** What a step takes from the nodes above it (stepsIn). */

@@ -15,23 +15,13 @@
 // error: domain/gitlab-config.ts) runs nothing.
 import type { Document } from 'yaml';
 import { gitlabTooBig, refusedYaml } from './yaml-refused.js';
-import { gitlabMerge, interpolated, MAX_REFERENCES, UNKNOWN, type At } from './gitlab-merge.js';
-import { referencesOfValues } from '../domain/ci-references.js';
-import { DEFAULT_STAGES, GLOBAL, includesRefused } from '../domain/gitlab-config.js';
-import { ciReferencesIn } from './ci-yaml.js';
-import {
-  GITGUARD,
-  MAX_VISITS,
-  namesGitguard,
-  plainValue,
-  UNREAD,
-  type Gate,
-  stepJudged,
-  type StepReading,
-} from './github-gate.js';
+import { gitlabMerge, interpolated, MAX_REFERENCES, type At } from './gitlab-merge.js';
+import { gitlabRules, includedFiles, listedIn } from './gitlab-rules.js';
+import { GLOBAL, includesRefused } from '../domain/gitlab-config.js';
+import { GITGUARD, MAX_VISITS, namesGitguard, UNREAD, type Gate, stepJudged, type StepReading } from './github-gate.js';
 import { parsedYaml } from './yaml-budget.js';
 import { literally, switchedOff } from '../domain/switched-off.js';
-import { changesNever, gitlabRefsRun } from '../domain/push-filters.js';
+import { gitlabRefsRun } from '../domain/push-filters.js';
 import { gateBranches, gateScopeFor } from './gate-branches.js';
 import type { ShellMode } from '../domain/shell-gate.js';
 import { scriptGates } from './script-gate.js';
@@ -41,16 +31,12 @@ import { dotenvReaches, type DotenvJob } from '../domain/gitlab-dotenv.js';
 import { ROOT } from '../domain/step-folder.js';
 import { ownBefore, ownEarlier } from '../domain/earlier-steps.js';
 import { runGateLost } from '../domain/checkout-writes.js';
-import { foreignChanged, holdsPath, includesLose, type IncludeEntry, type JobTakes } from './gitlab-includes.js';
+import { foreignChanged, holdsPath, includesLose, type JobTakes } from './gitlab-includes.js';
 import { imagesLose, nodeValue, templateChanged, UNREADABLE } from './ci-images.js';
 import { trustedImages } from './trusted-actions.js';
 
-const GITLAB_CI = '.gitlab-ci.yml';
 /** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
 export const GITLAB_SHELL: ShellMode = { errexit: true, pipefail: true };
-
-/** A rule's keys that make it match only sometimes (else it matches always). */
-const CONDITIONS = ['if', 'changes', 'exists'];
 
 /**
  * Whether GitLab's configuration, `.gitlab-ci.yml`'s text first and then the files it includes, runs
@@ -103,38 +89,12 @@ export async function gitlabSteps(
     if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
   };
   const merge = gitlabMerge(yaml, tick);
-  const { resolved, scalar, pairs, defs, known, lookup, unknown, value, candidatesOf, definitions } = merge;
+  const { resolved, scalar, pairs, defs, lookup, unknown, value, candidatesOf, definitions } = merge;
   try {
     const parsed = files.map(([path, text], i) => ({ path, text, docs: results[i] as readonly Document[] }));
     merge.define(parsed);
-    const listed = (v: unknown): unknown => (yaml.isSeq(v) ? v.toJSON() : v);
-    /**
-     * `rules:` under which the job never runs as a gate. GitLab takes the first rule that matches: a
-     * rule that runs the job and cannot let it fail counts (its `if:`, `changes:` or `exists:` may
-     * hold), unless a rule before it matches always (none of those) and never runs it or lets it fail;
-     * no rule matching runs nothing. A rule no file here fixes may be `when: never`.
-     */
-    const rulesOff = (rules: At | undefined): boolean => {
-      if (!rules) return false;
-      const list: At[] = [];
-      const add = (at: At, depth: number): void => {
-        const r = known(at);
-        if (!yaml.isSeq(r.node) || depth >= MAX_REFERENCES) list.push(r);
-        else for (const i of r.node.items) add({ node: resolved(i, r.doc), doc: r.doc }, depth + 1);
-      };
-      const top = known(rules);
-      if (!yaml.isSeq(top.node)) return unknown(top);
-      add(top, 0);
-      if (!list.length) return false;
-      for (const rule of list) {
-        if (!yaml.isMap(rule.node)) return true;
-        // `changes: [nothing]`: matches no change to a file the tip holds (domain/push-filters.ts).
-        if (changesNever(listed(value(lookup([rule], 'changes', 0), 'changes')), scope.files)) continue;
-        if (!switchedOff((key) => value(lookup([rule], key, 0), key))) return false;
-        if (!CONDITIONS.some((key) => lookup([rule], key, 0) !== undefined)) return true;
-      }
-      return true;
-    };
+    const listed = listedIn(yaml);
+    const { rulesOff, stagesListed, strayStage } = gitlabRules(yaml, merge, scope.files);
     /** Whether a value names gitguard where it runs (GitHub-style steps in it judged as namesGitguard does). */
     const runs = (at: At): boolean => {
       tick();
@@ -273,64 +233,7 @@ export async function gitlabSteps(
         const r = at && merge.deref(at);
         return at && (r ? nodeValue(yaml, r.node, r.doc) : UNREADABLE);
       });
-    /** The stages `stages:` lists (nested lists flattened), `.pre` and `.post`; undefined where a name is no plain string. */
-    const stagesListed = (): Set<unknown> | undefined => {
-      const list = defs.get('stages')?.[0];
-      const names: unknown[] = [];
-      const add = (at: At, depth: number): void => {
-        const r = known(at);
-        if (yaml.isSeq(r.node) && depth < MAX_REFERENCES)
-          for (const i of r.node.items) add({ node: resolved(i, r.doc), doc: r.doc }, depth + 1);
-        else names.push(unknown(r) ? UNKNOWN : scalar(r.node, r.doc));
-      };
-      if (list) add(list, 0);
-      else names.push(...DEFAULT_STAGES);
-      return names.every((n) => typeof n === 'string') ? new Set(['.pre', '.post', ...names]) : undefined;
-    };
-    /** A job in a stage `stages:` does not list: GitLab refuses the configuration ("chosen stage does not exist"). */
-    const strayStage = (): boolean => {
-      const stages = stagesListed();
-      if (!stages) return false;
-      for (const [name, jobs] of defs) {
-        if (name.startsWith('.') || interpolated(name) || GLOBAL.has(name)) continue;
-        const stage = value(lookup(jobs, 'stage', 0), 'stage') ?? 'test';
-        if (typeof stage === 'string' && !interpolated(stage) && !stages.has(stage)) return true;
-      }
-      return false;
-    };
-    // The files GitLab includes: from `.gitlab-ci.yml` through the include entries whose `rules:` may
-    // include them (first-match, as a job's: `- when: never` first includes nothing). An included
-    // file GitLab leaves out holds no gate, nor do the files only it includes.
-    const reached = new Set([parsed[0]!.path]);
-    let remote = false;
-    /** The include entries GitLab may take, and whether each names a file no file here holds (gitlab-includes.ts). */
-    const includeEntries: IncludeEntry[] = [];
-    /** Per file reached, the entries GitLab includes (the local path each names): domain/gitlab-config.ts. */
-    const includes = new Map<string, Array<string | undefined>>();
-    for (const file of parsed) {
-      if (!reached.has(file.path)) continue;
-      const off = new Set<string>();
-      const on = new Set<string>();
-      const counted: Array<string | undefined> = [];
-      for (const doc of file.docs) {
-        const include = pairs({ node: doc.contents, doc }).find((p) => p.key === 'include')?.value;
-        const entries = include && yaml.isSeq(include.node) ? include.node.items : include ? [include.node] : [];
-        for (const item of entries) {
-          const entry = known({ node: resolved(item, doc), doc });
-          const rules = yaml.isMap(entry.node) ? lookup([entry], 'rules', 0) : undefined;
-          const named = referencesOfValues([plainValue(yaml, scalar(entry.node, doc), doc)], GITLAB_CI);
-          const never = rules !== undefined && rulesOff(rules);
-          // A file no file here holds (remote, project, template, component) named for gitguard: a
-          // mention; a local one is read, its name counting for nothing.
-          if (!never && !named.length && runs(entry)) remote = true;
-          for (const path of named) (never ? off : on).add(path);
-          if (!never) counted.push(named[0]);
-          if (!never) includeEntries.push({ value: nodeValue(yaml, entry.node, entry.doc), foreign: !named.length });
-        }
-      }
-      includes.set(file.path, counted);
-      for (const ref of await ciReferencesIn(file.text, GITLAB_CI)) if (!off.has(ref) || on.has(ref)) reached.add(ref);
-    }
+    const { reached, remote, includeEntries, includes } = await includedFiles(yaml, merge, parsed, rulesOff, runs);
     const included = parsed.filter((f) => reached.has(f.path));
     // A file Psych refuses, or GitLab finds too big loaded, or an include GitLab cannot follow, makes the
     // whole configuration invalid: GitLab runs no pipeline.

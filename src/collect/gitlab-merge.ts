@@ -6,7 +6,7 @@
 import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { psychKey, psychValue } from './yaml-refused.js';
-import { MAX_EXTENDS, plainValue } from './github-gate.js';
+import { MAX_EXTENDS, plainValue } from './yaml-nodes.js';
 
 /**
  * A value no file here fixes: an input interpolation (`$[[ inputs.x ]]`: the including file's
@@ -161,3 +161,6 @@ export function gitlabMerge(yaml: typeof import('yaml'), tick: () => void) {
     value,
   };
 }
+
+/** One configuration's merge (gitlabMerge): its definitions and how GitLab reads a key of them. */
+export type GitlabMerge = ReturnType<typeof gitlabMerge>;

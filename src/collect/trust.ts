@@ -10,27 +10,25 @@ import type { VerifyCache } from './verify-cache.js';
 import { CheckoutKeys } from './checkout-keys.js';
 import type { RawKeys } from './signatures/pool.js';
 import { mergetagKeys, verifyMergetags, type MergetagKeys } from './mergetags.js';
-import { CommitFlags, known } from './commit-flags.js';
+import { CommitFlags } from './commit-flags.js';
 import { PolicyStore } from './policy-store.js';
 import { CiGateReader } from './ci-runs-gitguard.js';
 import { TrustVerifier } from './trust-verifier.js';
 import { commitTrust } from './commit-trust.js';
 import type { RevokedKeys } from '../domain/trust.js';
-// The one judgement (pure, in the domain layer: the rules judge with it too).
-import { judge, policyChangeAuthorized } from '../domain/judgement.js';
 import { OidIndex } from '../domain/oid-index.js';
 import { WatchedPaths, type OwnPaths } from './watched-paths.js';
 import { NO_DERIVED, type DerivedWatch } from './derived-paths.js';
 import { watchedChanges, type CleanMerge } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
-import { entryOf, folderId, TREE_MODE } from './tree-entry.js';
 import { type AcceptedPolicy, RootRelation, SharedHistory } from './shared-history.js';
-import { preRootJudges, settleCommit, type PreRootJudges } from './pre-root-judges.js';
+import { settleCommit } from './pre-root-judges.js';
+import { countedParents, parentJudges, passesPolicyOn, policyChange, type JudgeContext } from './policy-judges.js';
 import { VettedTrees } from './vetted-trees.js';
 import { ParentTimes } from './parent-times.js';
 import { POLICY_DIR, type TrustedCommit } from '../domain/trust.js';
 
-export class TrustCollector {
+export class TrustCollector implements JudgeContext {
   /** Every commit walked or looked up, numbered: the per-commit state below is columns indexed by it. */
   private readonly index = new OidIndex();
   /** The index, for the rules' own columns (RuleContext.commitIndex): an id they add has no value here. */
@@ -41,7 +39,7 @@ export class TrustCollector {
   private readonly store: PolicyStore;
   private readonly ciGates: CiGateReader;
   /** The policy folder's and the protected paths' ids in each commit. */
-  private readonly paths: WatchedPaths;
+  readonly paths: WatchedPaths;
 
   constructor(
     private readonly reader: ObjectReader,
@@ -73,7 +71,7 @@ export class TrustCollector {
 
   private readonly userTrustId: string | undefined;
   private readonly userKeySet: MergetagKeys | undefined;
-  private trustRootOid: string | undefined;
+  trustRootOid: string | undefined;
   /** Protected paths watched besides .gitguard (see protected-paths.ts). */
   private watched: readonly string[] = [];
   /** Watched paths found at the tip -> the protected path each stands for (derived-paths.ts). */
@@ -81,16 +79,16 @@ export class TrustCollector {
   /** Per commit: is it the trust root or a descendant of it? Only such commits' policies may judge. */
   private readonly rooted = new RootRelation(this.index);
   /** Per commit: does it share history with the trust root? (Forked before it: its policy judges.) */
-  private readonly shared = new SharedHistory(this.index);
+  readonly shared = new SharedHistory(this.index);
   /** Per commit: may its policy judge its children? Yes for the trust root's, for one inherited unchanged from a
    *  parent whose policy may, and for a change a maintainer of that parent's policy signed (or the tip's goodlist
    *  accepts). A policy brought in any other way (from an unrelated history, or without a maintainer) judges nothing. */
   private readonly policyOk = new CommitFlags(this.index);
   /** The policy the tip's goodlist may bring back per commit (vetted-trees.ts). */
-  private readonly vetted = new VettedTrees(this.index);
+  readonly vetted = new VettedTrees(this.index);
   readonly times: ParentTimes; // the floor of signing times and tags' (parent-times.ts), kept for the checkpoint's tips
   /** Judged by a policy not known yet to pass on, so judged again after the walk (settle); value: pre-root, judged once. */
-  private readonly unsettled = new Map<string, boolean>();
+  readonly unsettled = new Map<string, boolean>();
 
   /** Whether a commit's policy may judge its children, once known (the walk checkpoint keeps it for the tips). */
   passesOn(oid: string): boolean | undefined {
@@ -132,7 +130,7 @@ export class TrustCollector {
     this.shared.scope(trustRootOid, sharesWith);
   }
   /** The ids a clean merge of two commits has at some paths (collect/clean-merge.ts). */
-  private cleanMerge: CleanMerge | undefined;
+  cleanMerge: CleanMerge | undefined;
 
   /** Whether any commit walked so far has a policy folder (.gitguard, of any kind). */
   sawPolicyFolder = (): boolean => this.paths.sawPolicyFolder;
@@ -223,14 +221,14 @@ export class TrustCollector {
       throw err;
     }
     if (!(judged instanceof Promise)) {
-      done(this.passesPolicyOn(judged));
+      done(passesPolicyOn(this, judged));
       return judged;
     }
     // Still pending: children walked meanwhile wait for whether this commit's policy passes on.
     if (!settled) this.policyOk.set(commit.oid, new Promise<boolean>((res) => (settle = res)));
     return judged.then(
       (trusted) => {
-        done(this.passesPolicyOn(trusted));
+        done(passesPolicyOn(this, trusted));
         return trusted;
       },
       (err: unknown) => {
@@ -238,25 +236,6 @@ export class TrustCollector {
         throw err;
       },
     );
-  }
-
-  /** Whether this commit's policy may judge its children (see policyOk). */
-  private passesPolicyOn(c: TrustedCommit): boolean {
-    const t = c.trust;
-    if (!t.ownPolicy) return false;
-    if (t.trustRoot) return true;
-    // Judged by no policy: only a maintainer's goodlisting (at the tip) vouches for what it brought in.
-    if (t.mode !== 'policy') return t.mode === 'no-policy' && judge(c).status === 'goodlisted' && this.restores(c);
-    if (!t.policyChanged) return true; // the same policy as a parent whose policy judged it
-    // Excused by the tip's goodlist alone: only a policy brought back passes on (vetted-trees.ts).
-    const alone = !!t.tipGoodlist && !policyChangeAuthorized({ ...c, trust: { ...t, tipGoodlist: undefined } });
-    return policyChangeAuthorized(c) && (!alone || this.restores(c));
-  }
-
-  /** Whether a commit's policy is the one in force before it (vetted-trees.ts). */
-  private restores(c: TrustedCommit): boolean {
-    const own = this.paths.knownTree(c.oid);
-    return !!own && own === this.vetted.before(c.parents);
   }
 
   /**
@@ -271,16 +250,7 @@ export class TrustCollector {
     early: (ok: boolean) => void,
   ): Steps<TrustedCommit> {
     const { tree: ownTree, state: ownState } = (yield own) as OwnPaths;
-    // What a commit changes is measured against the parents whose policy counts (those descending
-    // from the trust root): content taken over from an unrelated history is a change like any other.
-    const rootedFlags = (yield isRoot ? commit.parents.map(() => false) : known(parentRooted)) as boolean[];
-    // A parent forked before the root (a pull request open on adoption day) counts too: the root's
-    // policy judged every commit it holds since the fork, so a merge of it is measured against it.
-    const sharedFlags =
-      rootedFlags.some(Boolean) && !rootedFlags.every(Boolean)
-        ? ((yield known(commit.parents.map((p, i) => rootedFlags[i] || this.shared.of(p)))) as boolean[])
-        : rootedFlags;
-    const counted = sharedFlags.some(Boolean) ? commit.parents.filter((_, i) => sharedFlags[i]) : commit.parents;
+    const { rootedFlags, counted } = yield* countedParents(this, commit, parentRooted, isRoot);
     const { changedPaths, ciGateUnknown, ...gate } = yield* watchedChanges(
       this.watched,
       this.paths,
@@ -295,67 +265,25 @@ export class TrustCollector {
     const load = (tree: string, at: string) => this.store.judging(tree, at, (b) => (broken ??= b));
     const ownPolicy = (yield ownTree ? load(ownTree, commit.oid) : undefined) as Policy | undefined;
     const ownBroken = broken;
-    const parentTrees: string[] = [];
-    for (const p of commit.parents)
-      parentTrees.push(this.paths.knownTree(p) ?? ((yield this.paths.treeOf(p)) as string));
-    // A policy change is measured against the parents whose policy state is vetted (none, or one
-    // that may judge): keeping a policy nobody vouched for is not "unchanged".
-    const vetted = (yield known(
-      commit.parents.map((p, i) => !isRoot && rootedFlags[i] === true && (parentTrees[i] === '' || this.policyOkOf(p))),
-    )) as boolean[];
-    const countedTrees = vetted.some(Boolean)
-      ? parentTrees.filter((_, i) => vetted[i])
-      : parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
-    // A merge that keeps one parent's policy but not another's changes the other's (see watched-changes.ts).
-    let policyChanged = countedTrees.length ? countedTrees.some((t) => t !== ownTree) : ownTree !== '';
-    // Two vetted policies merged as the merge button merges them (no hand resolution): each side's
-    // change was authorized where it was made, so the merged policy is no new change.
-    if (policyChanged && ownTree && vetted.length >= 2 && vetted.every(Boolean) && this.cleanMerge) {
-      const [id] = (yield this.cleanMerge(commit.parents, [POLICY_DIR], [entryOf(TREE_MODE, ownTree)])) as Array<
-        string | null | undefined
-      >;
-      if (folderId(id) === ownTree) policyChanged = false;
-    }
+    const { parentTrees, vetted, policyChanged } = yield* policyChange(
+      this,
+      commit,
+      ownTree,
+      rootedFlags,
+      counted,
+      isRoot,
+    );
     // Most commits keep a vetted parent's policy (or are the root): their children need not wait
     // for this commit's signature to be checked, so verifications still overlap.
     if (ownPolicy && (isRoot || (!policyChanged && vetted.some(Boolean)))) early(true);
     else if (!ownTree) early(false);
-    // Only the trust root is judged by its own policy; every other commit by the policies of its
-    // parents that descend from the trust root. A policy that came in through an unrelated history
-    // (an orphan branch merged with --allow-unrelated-histories) never judges anything.
-    const judges: Array<{ policy: Policy; from: string }> = [];
-    let unvetted: string | undefined;
-    let rootedParents = 0;
-    if (isRoot) {
-      if (ownPolicy) judges.push({ policy: ownPolicy, from: commit.oid });
-    } else {
-      broken = undefined;
-      for (let i = 0; i < parentTrees.length; i += 1) {
-        if (!rootedFlags[i]) continue;
-        rootedParents += 1;
-        const tree = parentTrees[i]!;
-        if (!tree) continue;
-        const pol = (yield load(tree, commit.parents[i]!)) as Policy | undefined;
-        if (!((yield pol ? this.policyOkOf(commit.parents[i]!) : true) as boolean)) {
-          unvetted ??= commit.parents[i]!;
-          continue;
-        }
-        if (pol && !judges.some((j) => j.policy === pol)) judges.push({ policy: pol, from: commit.parents[i]! });
-      }
-      // Forked before the trust root, brought in after it (merged, or pushed onto an older branch): see preRootJudges.
-      const { trustRootOid: root, accepted } = this;
-      if (!rootedParents && root && ((yield this.shared.of(commit.oid)) as boolean)) {
-        let pol: Policy | undefined;
-        if (!accepted || accepted.recorded) {
-          const tree = this.paths.knownTree(root) ?? ((yield this.paths.treeOf(root)) as string);
-          pol = (yield tree ? load(tree, root) : undefined) as Policy | undefined;
-        }
-        const pre = (yield preRootJudges(commit.oid, accepted, pol && { policy: pol, from: root })) as PreRootJudges;
-        judges.push(...pre.judges);
-        // Judged once more after the walk, by the policies then known to pass on (HEAD's is walked last).
-        if (pre.once || pre.judges.some((j) => j.from !== root)) this.unsettled.set(commit.oid, pre.once);
-      }
-    }
+    if (!isRoot) broken = undefined;
+    const { judges, unvetted, rootedParents } = yield* parentJudges(
+      this,
+      commit,
+      { parentTrees, rootedFlags, isRoot, ownPolicy },
+      load,
+    );
     const trust = yield* commitTrust(
       commit,
       judges,

@@ -8,6 +8,7 @@
 import { posix } from 'node:path';
 import type { GitObject } from './objects.js';
 import { canonicalMode, LINK_MODE, parseTree, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
+import { pathWay, type WayEntry } from '../domain/path-way.js';
 
 type Read = (spec: string) => Promise<GitObject | null | undefined>;
 
@@ -80,23 +81,29 @@ async function linkUnder(read: Read, tip: string, path: string): Promise<boolean
   return false;
 }
 
-/** Whether `path` or a folder on its way is a link or a submodule at `tip` (or a folder not read). */
-async function throughLink(read: Read, tip: string, path: string): Promise<boolean> {
-  const oidBytes = tip.length === 64 ? 32 : 20;
+/** Whether `path` or a folder on its way is a link or a submodule at `tip` (or a folder not read): path-way.ts. */
+export async function throughLink(read: Read, tip: string, path: string): Promise<boolean> {
   const names = path.split('/');
-  for (let i = 0; i < names.length; i += 1) {
-    const folder = await read(`${tip}:${names.slice(0, i).join('/')}`);
-    if (folder === null) return false; // not there: the write makes a new one
-    if (folder?.type !== 'tree') return folder === undefined;
-    const found = parseTree(folder.body, oidBytes).filter((e) => fold(e.name) === names[i]);
-    if (!found.length) return false;
-    // Two names the file system takes for one: which it writes is not told.
-    if (found.length > 1) return true;
-    const mode = canonicalMode(found[0]!.mode);
-    if (mode === LINK_MODE || mode === SUBMODULE_MODE || mode === '') return true;
-    names[i] = found[0]!.name;
-  }
-  return false;
+  const walk = pathWay(names.length, false);
+  let step = walk.next();
+  while (!step.done) step = walk.next(await entryAt(read, tip, names, step.value));
+  return step.value;
+}
+
+/** What component `i` of `names` (folded) is in its folder at `tip`; its name as the tree spells it put back in `names`. */
+async function entryAt(read: Read, tip: string, names: string[], i: number): Promise<WayEntry> {
+  const folder = await read(`${tip}:${names.slice(0, i).join('/')}`);
+  if (folder === undefined) return 'unknown';
+  // Not there, or a file: the write makes a new one (or fails).
+  if (folder?.type !== 'tree') return 'absent';
+  const found = parseTree(folder.body, tip.length === 64 ? 32 : 20).filter((e) => fold(e.name) === names[i]);
+  if (!found.length) return 'absent';
+  // Two names the file system takes for one: which it writes is not told.
+  if (found.length > 1) return 'ambiguous';
+  const mode = canonicalMode(found[0]!.mode);
+  if (mode === LINK_MODE || mode === SUBMODULE_MODE || mode === '') return 'link';
+  names[i] = found[0]!.name;
+  return mode === TREE_MODE ? 'tree' : 'file';
 }
 
 /** `text` as a regular expression matching it alone. */

@@ -7,7 +7,7 @@
 // its path (written-targets.ts), the gate through a file is lost only where the chain reads or runs
 // one of them, a folder holding one, or a link (collect/written-reach.ts, at the commit).
 import { joinWritten, writtenTargets } from './written-targets.js';
-import { isEarlier, ownBefore, runsFiles, type Earlier, type EarlierResult } from './earlier-steps.js';
+import { earliersOf, ownBefore, runsFiles, unknownKind, type Earlier, type EarlierResult } from './earlier-steps.js';
 import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
 import { restoreApart } from './restore-apart.js';
 
@@ -28,33 +28,47 @@ export type Restored =
  */
 export function restoredBy(above: Restored, earlier: readonly EarlierResult[]): Restored {
   if (above === 'copied') return above;
-  // A restore's paths come as Earliers read at the commit (restore-links.ts), with its reach.
-  const kinds = earlier.flatMap((e) => (isEarlier(e) ? e.flatMap((b) => (b.restore ? [b.restore.reach] : [])) : [e]));
-  const told = kinds.flatMap((e) => (typeof e === 'object' ? [e.written] : []));
+  let [workspace, plainHere, untold, plainUntold] = [false, false, false, false];
+  const told: string[][] = [];
+  const plainMore: string[] = [];
+  for (const e of earlier)
+    switch (e.kind) {
+      case 'restore':
+        if (e.reach === 'workspace') workspace = true;
+        else {
+          plainHere = true;
+          // A plain restore's paths, kept: a write apart from them (restore-apart.ts) is no copy.
+          if (!e.paths.length) plainUntold = true;
+          for (const b of e.paths) if (b.restore) plainMore.push(b.restore.path);
+        }
+        break;
+      case 'written':
+        if (e.paths) told.push(e.paths);
+        else untold = true;
+        break;
+      case 'none':
+      case 'loses':
+      case 'runs':
+        break;
+      default:
+        unknownKind(e);
+    }
   const had = above && above !== true ? above.written : undefined;
-  const restore = above === true || (above && above.plain) || kinds.includes('workspace') || kinds.includes('plain');
-  if (above === true || kinds.includes('workspace'))
-    return had || kinds.includes('written') || told.length ? 'copied' : true;
-  const plain = plainPaths(above ? above.plain : undefined, earlier);
-  const written =
-    had === true || kinds.includes('written')
-      ? true
-      : had || told.length
-        ? joinWritten(had ?? [], told.flat())
-        : undefined;
+  const restore = above === true || (above && above.plain) || workspace || plainHere;
+  if (above === true || workspace) return had || untold || told.length ? 'copied' : true;
+  const plain = plainPaths(above ? above.plain : undefined, plainUntold, plainMore);
+  const written = had === true || untold ? true : had || told.length ? joinWritten(had ?? [], told.flat()) : undefined;
   if (restore && written && !restoreApart(plain ?? true, written)) return 'copied';
   return plain || written ? { ...(plain && { plain }), ...(written && { written }) } : above;
 }
 
-/** The plain restores' paths of `had` and `earlier` (true: one not told, a bare `plain`), undefined where none. */
+/** The plain restores' paths of `had` and those `more` adds (true: one not told), undefined where none. */
 function plainPaths(
   had: true | readonly string[] | undefined,
-  earlier: readonly EarlierResult[],
+  untold: boolean,
+  more: readonly string[],
 ): true | readonly string[] | undefined {
-  if (had === true || earlier.includes('plain')) return true;
-  const more = earlier.flatMap((e) =>
-    isEarlier(e) ? e.flatMap((b) => (b.restore?.reach === 'plain' ? [b.restore.path] : [])) : [],
-  );
+  if (had === true || untold) return true;
   return had || more.length ? [...new Set([...(had ?? []), ...more])] : undefined;
 }
 
@@ -110,9 +124,9 @@ export function ownActionLost(restored: Restored, path: unknown, before: readonl
   if (!restored) return false;
   if (restored === 'copied') return true;
   const root = typeof path === 'string' && /^(?:\.\/?)?$/.test(path);
-  return (
-    ((restored === true || !!restored.plain) && !root) || (restored !== true && !!restored.written && runsFiles(before))
-  );
+  const restores = restored === true || !!restored.plain;
+  const writes = restored !== true && !!restored.written;
+  return (restores && !root) || (writes && runsFiles(before));
 }
 
 /** What the steps above a step give it: one losing the gate, the checkout files they run, a restore or write. */
@@ -132,8 +146,9 @@ export function eachAbove(above: StepsAbove, earlier: readonly EarlierResult[]):
   restored = restoredBy(restored, []);
   return earlier.map((e) => {
     const here = { lost, before, restored };
-    lost ||= e === true;
-    if (isEarlier(e)) before = [...before, ...e];
+    lost ||= e.kind === 'loses';
+    const added = earliersOf(e);
+    if (added.length) before = [...before, ...added];
     restored = restoredBy(restored, [e]);
     return here;
   });

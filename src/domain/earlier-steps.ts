@@ -148,16 +148,16 @@ export interface StepKeys {
 
 /**
  * An earlier step as the CI file alone shows it, run in each of `folders` (those its matrix gives its
- * `working-directory:`, step-context.ts matrixFolders): true where it changes what a later step runs
+ * `working-directory:`, step-context.ts matrixFolders): `loses` where it changes what a later step runs
  * in one (earlierChanges with no file read; a `uses:` step by usesChangesLaterSteps, a remote action
  * not in `trusted`, those the CI ran where the range starts: collect/trusted-actions.ts, or one of
  * GitHub's that writes where programs come from: action-writes.ts; a script a shell that is no POSIX
- * one runs, read as inline-code.ts reads code), an Earlier per folder where that hangs on files of the
- * checkout it runs (the chain reads them at the commit: no gate until then), `workspace` where it is
- * one of GitHub's that writes only under plain folders of the workspace (action-writes.ts: no gate
- * but gitguard's own action at the workspace), `written` where its script writes files of the checkout
- * and runs none (written-targets.ts writesCheckout; `{ written }` where its paths are told: checkout-writes.ts says which gates that loses; one that
- * both writes and runs them is true), false where none.
+ * one runs, read as inline-code.ts reads code), `runs` with an Earlier per folder where that hangs on
+ * files of the checkout it runs (the chain reads them at the commit: no gate until then), `restore`
+ * where it is one of GitHub's that writes only under folders of the workspace (action-writes.ts
+ * `plain` or `workspace`: no gate but gitguard's own action at the workspace), `written` where its script writes files of the checkout
+ * and runs none (written-targets.ts writesCheckout; its paths where told: checkout-writes.ts says which
+ * gates that loses; one that both writes and runs them loses), `none` where none (EarlierResult).
  * `goMoved`: Go's folder is set for the step (movesGo). `fetches`: the fetch-and-run lines the start's
  * CI ran (fetched-code.ts), which keep the gate.
  */
@@ -171,19 +171,22 @@ export function earlierStep(
   const { run, uses } = step;
   if (typeof uses === 'string') {
     const named = uses.trim();
-    if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted))) return true;
+    if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted))) return LOSES;
     const reach = actionReach(named, step.input);
-    if (reach === 'anywhere') return true;
+    if (reach === 'anywhere') return LOSES;
     if (reach !== 'none') {
       // Each workspace path it writes, read at the commit for a link (restore-links.ts).
-      const paths = workspacePaths(step.input);
-      return paths.length
-        ? paths.map((path) => ({ script: '', folder: '', goMoved: false, restore: { path, reach } }))
-        : reach;
+      const paths = workspacePaths(step.input).map((path) => ({
+        script: '',
+        folder: '',
+        goMoved: false,
+        restore: { path, reach },
+      }));
+      return { kind: 'restore', reach, paths };
     }
   }
-  if (typeof run !== 'string') return false;
-  if (step.shells.some((s) => foreignShell(s) && foreignReaches(s, run))) return true;
+  if (typeof run !== 'string') return NONE;
+  if (step.shells.some((s) => foreignShell(s) && foreignReaches(s, run))) return LOSES;
   const out: Earlier[] = [];
   for (const folder of folders) {
     let asked = false;
@@ -197,21 +200,54 @@ export function earlierStep(
       fetches,
     };
     if (!earlierChanges(run, co)) continue;
-    if (!asked) return true;
+    if (!asked) return LOSES;
     out.push({ script: run, folder, goMoved, fetches });
   }
   const writes = writesCheckout(run);
-  if (out.length) return writes || out;
-  if (!writes) return false;
+  if (out.length) return writes ? LOSES : { kind: 'runs', steps: out };
+  if (!writes) return NONE;
   // The files it writes, where each folder it runs in tells them (written-targets.ts).
   const paths = folders.map((f) => writtenTargets(run, f));
-  return paths.length && paths.every((p) => p !== undefined) ? { written: paths.flat() } : 'written';
+  return paths.length && paths.every((p) => p !== undefined) ? { kind: 'written', paths: paths.flat() } : WRITTEN;
 }
 
-/** What earlierStep finds of one step; `{ written }`: the files of the checkout it writes, each told. */
-export type EarlierResult = boolean | Earlier[] | 'plain' | 'workspace' | 'written' | { written: string[] };
+/**
+ * What earlierStep finds of one step: `none`, nothing a later step runs changes; `loses`, the gate
+ * after it is lost; `runs`, it runs files of the checkout (read at the commit: `steps`); `restore`, a
+ * restore of GitHub's own at workspace `paths` (read at the commit for a link; none told: its reach
+ * alone); `written`, it writes files of the checkout and runs none (`paths` where each is told).
+ */
+export type EarlierResult =
+  | { kind: 'none' }
+  | { kind: 'loses' }
+  | { kind: 'runs'; steps: Earlier[] }
+  | { kind: 'restore'; reach: 'plain' | 'workspace'; paths: Earlier[] }
+  | { kind: 'written'; paths?: string[] };
 
-export const isEarlier = (e: EarlierResult): e is Earlier[] => Array.isArray(e);
+const NONE: EarlierResult = { kind: 'none' };
+const LOSES: EarlierResult = { kind: 'loses' };
+const WRITTEN: EarlierResult = { kind: 'written' };
+
+/** The Earliers a step's result adds to the steps after it (read at the commit). */
+export function earliersOf(e: EarlierResult): readonly Earlier[] {
+  switch (e.kind) {
+    case 'runs':
+      return e.steps;
+    case 'restore':
+      return e.paths;
+    case 'none':
+    case 'loses':
+    case 'written':
+      return [];
+    default:
+      return unknownKind(e);
+  }
+}
+
+/** An exhaustive switch's end: no kind is left. */
+export function unknownKind(e: never): never {
+  throw new Error(`unknown earlier step ${JSON.stringify(e)}`);
+}
 
 /**
  * The gate step's own lines before its audit, read as an earlier step: `./ci/setup.sh` then

@@ -3,8 +3,10 @@
 // to `node_modules/.bin`, `.git` or `..` makes a restore into `dist/` write there (and a link under
 // a committed `dist/` likewise for a member `dist/x/...`). A restore path keeps the reading
 // action-writes.ts gives it only where, at the commit, it is absent and each folder above it is a
-// folder (or absent): a link, a file or the path itself there makes the restore reach anywhere.
-import type { Checkout } from './shell-state.js';
+// folder (or absent): a link, a file or the path itself there makes the restore reach anywhere
+// (path-way.ts, the walk written-reach.ts shares).
+import type { Checkout, FileAt } from './shell-state.js';
+import { wayReaches, type WayEntry } from './path-way.js';
 
 /**
  * Whether a restore into workspace path `path` (relative, plain names: action-writes.ts
@@ -15,9 +17,9 @@ export function restoreLeaves(path: string, co: Checkout): boolean {
   const parts = path.split('/').filter(Boolean);
   const found = parts.map((_, i) => co.read(parts.slice(0, i + 1).join('/')));
   if (found.includes(undefined)) return false;
-  for (const [i, at] of found.entries()) {
-    if (at === null) return false; // absent: the restore makes the folders below it
-    if (at !== 'tree' || i === parts.length - 1) return true;
-  }
-  return false;
+  return wayReaches(parts.length, true, (i) => wayEntry(found[i]));
 }
+
+/** A path's content in the checkout as pathWay reads it (a link reads as a file: not a folder). */
+const wayEntry = (at: FileAt): WayEntry =>
+  at === null ? 'absent' : at === 'tree' ? 'tree' : at === 'unreadable' ? 'unknown' : 'file';

@@ -7,7 +7,7 @@ import { eventTest } from './actions-run.js';
 import { checkoutRun } from './checkout-runs.js';
 import { commandString, wrappedStart } from './command-wrappers.js';
 import { caseCommand, ifCommand, loopCommand, merge } from './shell-compound.js';
-import { changesCheckout } from './step-env.js';
+import { changesCheckout } from './checkout-moves.js';
 import { cdTarget, commandDirs, FOLDER, makesRepository } from './step-folder.js';
 import {
   add,

@@ -6,11 +6,11 @@ import { parseScript } from './shell-syntax.js';
 import { unpacksInto } from './download-folders.js';
 import { base } from './gitguard-call.js';
 import { repoPath } from './ci-words.js';
+import { redirectionsOnly } from './checkout-moves.js';
 import {
   commandWords,
   PLACE,
   REDIRECT,
-  redirectionsOnly,
   runnerPlaces,
   RUNNER_TEMP_FILE,
   SAFE_TARGET,

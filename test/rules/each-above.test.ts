@@ -3,10 +3,24 @@
 // step losing the gate), the reading github-gate.ts made per item before (quadratic in the list: a
 // script list of 45,000 aliases took minutes, test/cli/redteam70-yaml-aliases).
 import { eachAbove, restoredBy, type StepsAbove } from '../../src/domain/checkout-writes.js';
-import { isEarlier, type Earlier, type EarlierResult } from '../../src/domain/earlier-steps.js';
+import { earliersOf, type Earlier, type EarlierResult } from '../../src/domain/earlier-steps.js';
 
 const run = (script: string): Earlier[] => [{ script, folder: null, goMoved: false }];
-const KINDS: EarlierResult[] = [false, true, 'plain', 'workspace', 'written', { written: ['v.txt'] }, run('./a.sh')];
+const restore = (reach: 'plain' | 'workspace', path?: string): EarlierResult => ({
+  kind: 'restore',
+  reach,
+  paths: path ? [{ script: '', folder: '', goMoved: false, restore: { path, reach } }] : [],
+});
+const KINDS: EarlierResult[] = [
+  { kind: 'none' },
+  { kind: 'loses' },
+  restore('plain'),
+  restore('workspace'),
+  restore('plain', 'dist'),
+  { kind: 'written' },
+  { kind: 'written', paths: ['v.txt'] },
+  { kind: 'runs', steps: run('./a.sh') },
+];
 const ABOVE: StepsAbove[] = [
   { lost: false, before: [], restored: undefined },
   { lost: true, before: run('./up.sh'), restored: { written: true } },
@@ -24,8 +38,8 @@ test.each(ABOVE)('each step sees its prefix as a fresh reading of it would (abov
     got.forEach((here, k) => {
       const prefix = earlier.slice(0, k);
       expect(here).toEqual({
-        lost: above.lost || prefix.includes(true),
-        before: [...above.before, ...prefix.filter(isEarlier).flat()],
+        lost: above.lost || prefix.some((e) => e.kind === 'loses'),
+        before: [...above.before, ...prefix.flatMap(earliersOf)],
         restored: restoredBy(above.restored, prefix),
       });
     });
@@ -33,7 +47,12 @@ test.each(ABOVE)('each step sees its prefix as a fresh reading of it would (abov
 });
 
 test('steps with no Earlier between them share one `before` (not a copy per step)', () => {
-  const got = eachAbove({ lost: false, before: [], restored: undefined }, [run('./a.sh'), false, 'written', false]);
+  const got = eachAbove({ lost: false, before: [], restored: undefined }, [
+    { kind: 'runs', steps: run('./a.sh') },
+    { kind: 'none' },
+    { kind: 'written' },
+    { kind: 'none' },
+  ]);
   expect(got[1]!.before).toBe(got[3]!.before);
   expect(got[1]!.before).toEqual(run('./a.sh'));
 });

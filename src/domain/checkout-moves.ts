@@ -1,0 +1,122 @@
+// A command that changes the commit or repository a job's checkout holds, which every later step
+// shares (step-env.ts changesLaterSteps, shell-run.ts for the gate step's own): git moving HEAD or
+// making another repository there (`git checkout <old>`, `git reset --hard x`, `git init`), a command
+// writing, moving or removing the git folder (`rm -rf .git`), a redirection into it
+// (`echo ref > .git/HEAD`), read on the `>` the shell reads as redirections.
+import { base } from './gitguard-call.js';
+
+/**
+ * git commands that move HEAD or make another repository of the checkout's folder. Not `clone` nor
+ * `worktree`: they make a new folder (a clone into the checkout fails, it is not empty), read by
+ * step-folder.ts when the audit runs there.
+ */
+const MOVES_HEAD = new Set([
+  'checkout',
+  'switch',
+  'reset',
+  'restore',
+  'init',
+  'pull',
+  'merge',
+  'rebase',
+  'am',
+  'cherry-pick',
+  'revert',
+  'update-ref',
+  'symbolic-ref',
+  'bisect',
+  'stash',
+]);
+/** git's options before the command that take a value (`git -C x checkout`). */
+export const GIT_VALUE = new Set([
+  '-C',
+  '-c',
+  '--git-dir',
+  '--work-tree',
+  '--namespace',
+  '--exec-path',
+  '--config-env',
+]);
+/** Commands that write, move or remove the paths they name (`rm -rf .git`, `mv .git /tmp`). */
+const WRITERS = new Set([
+  'rm',
+  'mv',
+  'cp',
+  'ln',
+  'rsync',
+  'install',
+  'tar',
+  'unzip',
+  'chmod',
+  'chown',
+  'tee',
+  'sed',
+  'truncate',
+]);
+/** A path of the checkout's git folder: `.git`, `./.git/HEAD`, `$GITHUB_WORKSPACE/.git`. */
+export const GIT_FOLDER = /(?:^|\/)\.git(?:\/|$)/;
+/** A redirection into the git folder (`echo ref > .git/HEAD`): its target is no word of the command. */
+const GIT_REDIRECT = />{1,2}\|?\s*["']?(?:[^\s"'<>;&|]*\/)?\.git\//;
+
+/** Whether the command `words` (past its wrappers) changes the commit or repository the checkout holds. */
+export function changesCheckout(words: readonly string[]): boolean {
+  const [name, ...args] = words;
+  if (name === undefined) return false;
+  const tool = base(name);
+  if (WRITERS.has(tool)) return args.some((a) => GIT_FOLDER.test(a));
+  if (tool !== 'git') return false;
+  let k = 0;
+  while (k < args.length && args[k]!.startsWith('-')) k += GIT_VALUE.has(args[k]!) ? 2 : 1;
+  const cmd = args[k];
+  if (cmd === undefined || !MOVES_HEAD.has(cmd)) return false;
+  const rest = args.slice(k + 1).filter((a) => a !== '-q' && a !== '--quiet');
+  // `git checkout -b x` / `git switch -c x`: a new branch at HEAD, the same commit.
+  if ((cmd === 'checkout' || cmd === 'switch') && rest.length === 2 && /^-[bBcC]$/.test(rest[0]!)) return false;
+  // `git init /tmp/scratch`: a new repository in another folder (step-folder.ts reads a `cd` into it).
+  if (
+    cmd === 'init' &&
+    rest.some((a) => !a.startsWith('-') && !/^(?:\.\/?|\$\{?(?:PWD|GITHUB_WORKSPACE)\}?\/?)$/.test(a))
+  )
+    return false;
+  // `git reset --hard` with no commit: HEAD stays.
+  return !(cmd === 'reset' && rest.every((a) => a.startsWith('-')));
+}
+
+/**
+ * `script` with each `>` the shell reads as no redirection blanked: in single quotes, in double quotes
+ * holding no substitution (`echo "a -> b"`; in `"$(cmd > f)"` it redirects), after a backslash, in a
+ * comment. One in a here-document's body is kept (read as a redirection: fail closed).
+ */
+export function redirectionsOnly(script: string): string {
+  const blank = (text: string): string => text.replaceAll('>', '_');
+  let out = '';
+  for (let i = 0; i < script.length; i += 1) {
+    const c = script[i]!;
+    if (c === "'" || c === '"') {
+      const end = c === "'" ? script.indexOf(c, i + 1) : closingQuote(script, i + 1);
+      if (end < 0) return out + script.slice(i);
+      const body = script.slice(i, end + 1);
+      out += c === '"' && /\$\(|`/.test(body) ? body : blank(body);
+      i = end;
+    } else if (c === '\\') out += blank(script.slice(i, (i += 1) + 1));
+    else if (c === '#' && (i === 0 || /[\s;&|(]/.test(script[i - 1]!))) {
+      const end = script.indexOf('\n', i);
+      const stop = end < 0 ? script.length : end;
+      out += blank(script.slice(i, stop));
+      i = stop - 1;
+    } else out += c;
+  }
+  return out;
+}
+
+/** The index of the `"` closing a double-quoted string whose body starts at `from` (past `\"`), or -1. */
+function closingQuote(script: string, from: number): number {
+  for (let i = from; i < script.length; i += 1) {
+    if (script[i] === '\\') i += 1;
+    else if (script[i] === '"') return i;
+  }
+  return -1;
+}
+
+/** Whether a script writes into the checkout's git folder by a redirection (no word of a command names it). */
+export const writesGitFolder = (script: string): boolean => GIT_REDIRECT.test(redirectionsOnly(script));
