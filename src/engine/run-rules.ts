@@ -16,6 +16,7 @@ import type {
 import type { Policy } from '../domain/policy.js';
 import { effectiveSeverity } from '../domain/verdict.js';
 import { severityRank } from '../domain/severity.js';
+import { boundFinding, boundNote } from '../domain/finding-bounds.js';
 
 /** The rule that says whether the policy at HEAD came in with a maintainer's signature. */
 const POLICY_GUARD = 'policy-changes-authorized';
@@ -203,7 +204,7 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
   const unvetted = policyVetted === false;
   const results = selected.map((c): RuleResult => {
     const ev = evaluations.get(c.meta.id) ?? { outcome: 'error', note: 'rule produced no result' };
-    const findings = ev.findings ?? [];
+    const findings = (ev.findings ?? []).map(boundFinding);
     const own = ev.severity ?? c.meta.severity;
     const wanted = effectiveSeverity(c.meta, ev, overrides);
     const refused = unvetted && severityRank(wanted) < severityRank(own);
@@ -212,7 +213,8 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
       : ev.note;
     return {
       ...ev,
-      ...(note !== undefined ? { note } : {}),
+      ...(note !== undefined ? { note: boundNote(note) } : {}),
+      ...(ev.resolved ? { resolved: ev.resolved.map(boundFinding) } : {}),
       meta: c.meta,
       severity: refused ? own : wanted,
       findings,

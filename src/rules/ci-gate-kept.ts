@@ -8,6 +8,7 @@ import { CI_RUNNERS, hostingForges, type HostingForges } from '../domain/ci-syst
 import { parseRemote } from '../domain/forge.js';
 import { remoteUrls } from '../domain/remote-urls.js';
 import type { Facts, Finding } from '../domain/model.js';
+import { boundFinding } from '../domain/finding-bounds.js';
 
 /** The CI files it changes; else (a folder of the policy's holding a local action) every protected path it changes. */
 function ciChanges(c: TrustedCommit): string[] {
@@ -78,7 +79,7 @@ class LossesByForge {
     this.groups.set(bits, g);
     g.count += 1;
     const seq = this.seq++;
-    if (g.items.length < this.limit) g.items.push({ seq, finding: make() });
+    if (g.items.length < this.limit) g.items.push({ seq, finding: boundFinding(make()) });
   }
 
   save(): unknown {

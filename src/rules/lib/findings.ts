@@ -1,6 +1,7 @@
-// Keeps the first N findings of a rule in full and counts the rest, so a history of a million
+// Keeps the first N findings of a rule (each bounded: finding-bounds.ts) and counts the rest, so a history of a million
 // unsigned commits reports a number and a sample, not a million objects in memory.
 import type { Finding, Outcome, RuleEvaluation, VisitorState } from '../../domain/model.js';
+import { boundFinding } from '../../domain/finding-bounds.js';
 
 export class FindingList {
   readonly items: Finding[] = [];
@@ -23,13 +24,13 @@ export class FindingList {
 
   add(f: Finding): void {
     this.count += 1;
-    if (this.items.length < this.limit) this.items.push(f);
+    if (this.items.length < this.limit) this.items.push(boundFinding(f));
   }
 
   /** Like add, but the finding is only built while there is room for it (a rule failing on every commit). */
   addLazy(make: () => Finding): void {
     this.count += 1;
-    if (this.items.length < this.limit) this.items.push(make());
+    if (this.items.length < this.limit) this.items.push(boundFinding(make()));
   }
 
   /** `whenFound` if anything was added, else pass (with an optional note). */
