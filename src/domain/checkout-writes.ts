@@ -10,6 +10,7 @@ import { joinWritten, writtenTargets } from './written-targets.js';
 import { isEarlier, ownBefore, runsFiles, type Earlier, type EarlierResult } from './earlier-steps.js';
 import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
 import { restoreApart } from './restore-apart.js';
+import { npxLookupWritten } from './npx-lookup.js';
 
 /**
  * What the steps above a gate wrote: true, a restore under the workspace that npm's lookup may read
@@ -82,7 +83,10 @@ function runGateWrites(
   const above = restored ? restored.written : undefined;
   if (!above && !writes) return false;
   const runs = runsFiles(before);
-  if (!runs && callsGitguardDirectly(script)) return false;
+  // A direct call runs no checkout file, but npx's own lookup may read what was written (npx-lookup.ts);
+  // the earlier steps' paths are read at the commit for a link they write through (`build -> .`).
+  if (!runs && callsGitguardDirectly(script))
+    return npxLookupWritten(above ?? [], folder) || npxLookupWritten(own ?? true, folder);
   // Its own writes are said by its own script (`echo 2 > v.txt && bash ci/gate.sh`), which the chain
   // check reads as naming what the gate reads: they lose it as before.
   if (runs || above === true || writes) return true;

@@ -2,7 +2,7 @@
 // with step-env.ts's shell reading: whether it writes any (writesCheckout), and which ones by path
 // from the checkout's root where every one is a literal path (writtenTargets), so that a later gate
 // loses only where the files its chain reads or runs are among them (checkout-writes.ts).
-import { parseScript } from './shell-syntax.js';
+import { parseScript, type AndOr } from './shell-syntax.js';
 import { unpacksInto } from './download-folders.js';
 import { base } from './gitguard-call.js';
 import { repoPath } from './ci-words.js';
@@ -105,37 +105,60 @@ export function writtenTargets(written: string, folder: string | null): string[]
 
 function writes(written: string, folder: string | null): string[] | undefined | 'none' {
   const script = runnerPlaces(written);
-  const raw: string[] = [];
-  const unpacked: string[] = [];
+  // Each path with the folder it counts from, marked where an unpacking writes under it (`/`).
+  const raw: Array<[path: string, dir: string | null, unpacked: boolean]> = [];
   let moved = false;
   let patched = false;
-  for (const words of commandWords(parseScript(script))) {
-    const tool = base(words[0] ?? '');
-    moved ||= MOVES.test(tool);
-    if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) patched = true;
-    const told = writtenPaths(words).filter(inCheckout);
-    // An unpacking's folders: kept apart, each marked by its `/` (unpackedFolder).
-    if (unpacksInto(tool, words.slice(1))) unpacked.push(...told.filter((p) => p !== '.'));
-    raw.push(...told, ...morePaths(tool, words.slice(1)).filter(inCheckout));
-    raw.push(...packageEdits(tool, words.slice(1)));
+  let followed = false;
+  for (const ao of parseScript(script)) {
+    // `cd docs && unzip site.zip`: the commands after a literal cd joined by `&&` run there or not at all.
+    const to = cdFirst(ao);
+    const dir = to === undefined || folder === null ? folder : (repoPath(to, folder) ?? null);
+    followed ||= to !== undefined;
+    let skip = to !== undefined;
+    for (const words of commandWords([ao])) {
+      const tool = base(words[0] ?? '');
+      if (skip) {
+        skip = false;
+        continue;
+      }
+      moved ||= MOVES.test(tool);
+      if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) patched = true;
+      const told = writtenPaths(words).filter(inCheckout);
+      // An unpacking's folders: kept apart, each marked by its `/` (unpackedFolder).
+      const unpacks = unpacksInto(tool, words.slice(1));
+      raw.push(...told.map((p): [string, string | null, boolean] => [p, dir, unpacks && p !== '.']));
+      for (const p of [...morePaths(tool, words.slice(1)).filter(inCheckout), ...packageEdits(tool, words.slice(1))])
+        raw.push([p, dir, false]);
+    }
   }
   const redirections = redirectionsOnly(script);
   for (const m of redirections.matchAll(REDIRECT)) {
     if (SAFE_TARGET.test(m[2]!) || !inCheckout(m[2]!)) continue;
-    // A target the match stops short of (`> c"i/gate.sh"`, `> ci\/x`): not told.
+    // A target the match stops short of (`> c"i/gate.sh"`, `> ci\/x`): not told; after a cd, its folder is not read.
     const after = redirections[m.index + m[0].length];
-    raw.push(after === undefined || /[\s;&|()<>]/.test(after) ? m[2]! : '$');
+    raw.push([!followed && (after === undefined || /[\s;&|()<>]/.test(after)) ? m[2]! : '$', folder, false]);
   }
   if (!patched && !raw.length) return 'none';
   if (patched || moved || folder === null) return undefined;
   const out: string[] = [];
-  for (const r of raw) {
-    const p = UNSURE.test(r) ? undefined : repoPath(r.replace(PLACE, './'), folder)?.replace(/\/+$/, '');
+  for (const [r, dir, unpacked] of raw) {
+    const p = UNSURE.test(r) || dir === null ? undefined : repoPath(r.replace(PLACE, './'), dir)?.replace(/\/+$/, '');
     if (p === undefined) return undefined;
-    out.push(unpacked.includes(r) && p ? `${p}/` : p);
+    out.push(unpacked && p ? `${p}/` : p);
   }
   const joined = joinWritten([], out);
   return joined === true ? undefined : joined;
+}
+
+/** The folder a list's first command `cd` moves to when it is literal and only `&&` follows it (else undefined). */
+function cdFirst(ao: AndOr): string | undefined {
+  const first = ao.pipelines[0]?.commands;
+  if (ao.background || ao.ops.some((o) => o !== '&&') || first?.length !== 1 || first[0]!.kind !== 'simple') return;
+  const words = first[0]!.words;
+  const [cd, to] = words.map((w) => w.value);
+  const literal = words.every((w) => !w.substitutions.length) && to !== undefined && !UNSURE.test(to) && to !== '-';
+  return cd === 'cd' && words.length === 2 && literal && ao.pipelines.length > 1 ? to : undefined;
 }
 
 /** `npm version patch`, `npm pkg set x=y`: package.json and its locks in the folder, as named paths. */
