@@ -6,7 +6,7 @@
 // before the audit (read at the commit) comes after the write. Where every file written is told by
 // its path (written-targets.ts), the gate through a file is lost only where the chain reads or runs
 // one of them, a folder holding one, or a link (collect/written-reach.ts, at the commit).
-import { joinWritten, writtenTargets } from './written-targets.js';
+import { cdFolders, joinWritten, writtenTargets } from './written-targets.js';
 import { isEarlier, ownBefore, runsFiles, type Earlier, type EarlierResult } from './earlier-steps.js';
 import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
 import { restoreApart } from './restore-apart.js';
@@ -83,10 +83,12 @@ function runGateWrites(
   const above = restored ? restored.written : undefined;
   if (!above && !writes) return false;
   const runs = runsFiles(before);
-  // A direct call runs no checkout file, but npx's own lookup may read what was written (npx-lookup.ts);
-  // the earlier steps' paths are read at the commit for a link they write through (`build -> .`).
+  // A direct call runs no checkout file, but npx's own lookup may read what was written (npx-lookup.ts),
+  // from each folder the call may run in (its line's `cd build && ...`).
   if (!runs && callsGitguardDirectly(script))
-    return npxLookupWritten(above ?? [], folder) || npxLookupWritten(own ?? true, folder);
+    return cdFolders(ownBefore(script) ?? '', folder).some(
+      (at) => npxLookupWritten(above ?? [], at) || npxLookupWritten(own ?? true, at),
+    );
   // Its own writes are said by its own script (`echo 2 > v.txt && bash ci/gate.sh`), which the chain
   // check reads as naming what the gate reads: they lose it as before.
   if (runs || above === true || writes) return true;

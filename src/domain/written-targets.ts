@@ -2,7 +2,7 @@
 // with step-env.ts's shell reading: whether it writes any (writesCheckout), and which ones by path
 // from the checkout's root where every one is a literal path (writtenTargets), so that a later gate
 // loses only where the files its chain reads or runs are among them (checkout-writes.ts).
-import { parseScript, type AndOr } from './shell-syntax.js';
+import { parseScript, type Pipeline } from './shell-syntax.js';
 import { unpacksInto } from './download-folders.js';
 import { base } from './gitguard-call.js';
 import { repoPath } from './ci-words.js';
@@ -72,6 +72,8 @@ const HOME_FILE = /^\$\{?HOME\}?(?!.*\/\.\.(?:\/|$))\/[\w.+@%=,/-]+$/;
 /** A path a step writes that is in the checkout: relative, `.`, the workspace's, or one not read (`$X/y`). */
 const inCheckout = (p: string): boolean =>
   !RUNNER_TEMP_FILE.test(p) && !HOME_FILE.test(p) && !/^[/~]/.test(p.replace(PLACE, './'));
+/** The workspace's root by its runner's name (`$GITHUB_WORKSPACE/x`, `${CI_PROJECT_DIR}/x`). */
+const WORKSPACE = /^\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?\//;
 /** A word the shell may make another path of: an expansion, a pattern, a brace, a quote or escape left. */
 const UNSURE = /[$`*?[\]{}~\\"']/;
 /** Where a folder moves or a link is made, the paths after it name other files: none is told. */
@@ -110,27 +112,18 @@ function writes(written: string, folder: string | null): string[] | undefined | 
   let moved = false;
   let patched = false;
   let followed = false;
-  for (const ao of parseScript(script)) {
-    // `cd docs && unzip site.zip`: the commands after a literal cd joined by `&&` run there or not at all.
-    const to = cdFirst(ao);
-    const dir = to === undefined || folder === null ? folder : (repoPath(to, folder) ?? null);
-    followed ||= to !== undefined;
-    let skip = to !== undefined;
-    for (const words of commandWords([ao])) {
-      const tool = base(words[0] ?? '');
-      if (skip) {
-        skip = false;
-        continue;
-      }
-      moved ||= MOVES.test(tool);
-      if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) patched = true;
-      const told = writtenPaths(words).filter(inCheckout);
-      // An unpacking's folders: kept apart, each marked by its `/` (unpackedFolder).
-      const unpacks = unpacksInto(tool, words.slice(1));
-      raw.push(...told.map((p): [string, string | null, boolean] => [p, dir, unpacks && p !== '.']));
-      for (const p of [...morePaths(tool, words.slice(1)).filter(inCheckout), ...packageEdits(tool, words.slice(1))])
-        raw.push([p, dir, false]);
-    }
+  for (const [words, dir, cd] of placedCommands(script, folder)) {
+    const tool = base(words[0] ?? '');
+    followed ||= cd;
+    if (cd) continue;
+    moved ||= MOVES.test(tool);
+    if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) patched = true;
+    const told = writtenPaths(words).filter(inCheckout);
+    // An unpacking's folders: kept apart, each marked by its `/` (unpackedFolder).
+    const unpacks = unpacksInto(tool, words.slice(1));
+    raw.push(...told.map((p): [string, string | null, boolean] => [p, dir, unpacks && p !== '.']));
+    for (const p of [...morePaths(tool, words.slice(1)).filter(inCheckout), ...packageEdits(tool, words.slice(1))])
+      raw.push([p, dir, false]);
   }
   const redirections = redirectionsOnly(script);
   for (const m of redirections.matchAll(REDIRECT)) {
@@ -143,7 +136,11 @@ function writes(written: string, folder: string | null): string[] | undefined | 
   if (patched || moved || folder === null) return undefined;
   const out: string[] = [];
   for (const [r, dir, unpacked] of raw) {
-    const p = UNSURE.test(r) || dir === null ? undefined : repoPath(r.replace(PLACE, './'), dir)?.replace(/\/+$/, '');
+    // The workspace's own name counts from its root, `$PWD` from the folder the command runs in.
+    const root = WORKSPACE.test(r);
+    const q = root ? r.replace(WORKSPACE, '') : r.replace(PLACE, './');
+    const at = root ? '' : dir;
+    const p = UNSURE.test(q) || at === null ? undefined : repoPath(q, at)?.replace(/\/+$/, '');
     if (p === undefined) return undefined;
     out.push(unpacked && p ? `${p}/` : p);
   }
@@ -151,14 +148,48 @@ function writes(written: string, folder: string | null): string[] | undefined | 
   return joined === true ? undefined : joined;
 }
 
-/** The folder a list's first command `cd` moves to when it is literal and only `&&` follows it (else undefined). */
-function cdFirst(ao: AndOr): string | undefined {
-  const first = ao.pipelines[0]?.commands;
-  if (ao.background || ao.ops.some((o) => o !== '&&') || first?.length !== 1 || first[0]!.kind !== 'simple') return;
-  const words = first[0]!.words;
-  const [cd, to] = words.map((w) => w.value);
-  const literal = words.every((w) => !w.substitutions.length) && to !== undefined && !UNSURE.test(to) && to !== '-';
-  return cd === 'cd' && words.length === 2 && literal && ao.pipelines.length > 1 ? to : undefined;
+/**
+ * Each command of `script` (step-env.ts commandWords) with the folder it runs in and whether it is a
+ * `cd` followed: in a list joined by `&&` alone (`mkdir b && cd b && tar -xf x.tgz`), a literal
+ * `cd` moves the commands after it there, which run only where it succeeded; any other `cd` is read
+ * as a command (MOVES: the paths after it are not told).
+ */
+function* placedCommands(
+  script: string,
+  folder: string | null,
+): Generator<[words: string[], dir: string | null, cd: boolean]> {
+  // After a list that moved, where the next one runs is not known (the cd may have failed).
+  let moved = false;
+  for (const ao of parseScript(script)) {
+    const chained = !ao.background && ao.ops.every((o) => o === '&&');
+    let dir = moved ? null : folder;
+    for (const pipeline of ao.pipelines) {
+      const to = chained ? literalCd(pipeline) : undefined;
+      if (to !== undefined) {
+        dir = dir === null ? null : (repoPath(to, dir) ?? null);
+        moved = true;
+        yield [['cd', to], dir, true];
+      } else
+        for (const words of commandWords([{ pipelines: [pipeline], ops: [], background: false }]))
+          yield [words, dir, false];
+    }
+  }
+}
+
+/** The folders a command after `script` (begun in `folder`) may run in: `folder` and each a `cd` of it moves to (placedCommands). */
+export function cdFolders(script: string, folder: string | null): Array<string | null> {
+  const out = [folder];
+  for (const [, dir, cd] of placedCommands(script, folder)) if (cd) out.push(dir);
+  return out;
+}
+
+/** The folder a pipeline that is one `cd` of a literal path moves to (else undefined). */
+function literalCd(pipeline: Pipeline): string | undefined {
+  const [only, more] = pipeline.commands;
+  if (more !== undefined || pipeline.negated || only?.kind !== 'simple' || only.words.length !== 2) return;
+  const [cd, to] = only.words;
+  const literal = !cd!.substitutions.length && !to!.substitutions.length && !UNSURE.test(to!.value);
+  return cd!.value === 'cd' && literal && to!.value !== '-' ? to!.value : undefined;
 }
 
 /** `npm version patch`, `npm pkg set x=y`: package.json and its locks in the folder, as named paths. */
