@@ -6,10 +6,11 @@
 // before the audit (read at the commit) comes after the write. Where every file written is told by
 // its path (written-targets.ts), the gate through a file is lost only where the chain reads or runs
 // one of them, a folder holding one, or a link (collect/written-reach.ts, at the commit).
-import { joinWritten, writtenTargets } from './written-targets.js';
+import { cdFolders, joinWritten, writtenTargets } from './written-targets.js';
 import { earliersOf, ownBefore, runsFiles, unknownKind, type Earlier, type EarlierResult } from './earlier-steps.js';
 import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
 import { restoreApart } from './restore-apart.js';
+import { npxLookupWritten } from './npx-lookup.js';
 
 /**
  * What the steps above a gate wrote: true, a restore under the workspace that npm's lookup may read
@@ -96,7 +97,12 @@ function runGateWrites(
   const above = restored ? restored.written : undefined;
   if (!above && !writes) return false;
   const runs = runsFiles(before);
-  if (!runs && callsGitguardDirectly(script)) return false;
+  // A direct call runs no checkout file, but npx's own lookup may read what was written (npx-lookup.ts),
+  // from each folder the call may run in (its line's `cd build && ...`).
+  if (!runs && callsGitguardDirectly(script))
+    return cdFolders(ownBefore(script) ?? '', folder).some(
+      (at) => npxLookupWritten(above ?? [], at) || npxLookupWritten(own ?? true, at),
+    );
   // Its own writes are said by its own script (`echo 2 > v.txt && bash ci/gate.sh`), which the chain
   // check reads as naming what the gate reads: they lose it as before.
   if (runs || above === true || writes) return true;

@@ -11,8 +11,14 @@ import { expressionWords } from './expression-words.js';
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
 export const base = (w: string): string => w.slice(w.lastIndexOf('/') + 1);
 
-/** Commands that print or look up their words: gitguard among them is data. */
-const INERT = new Set(['echo', 'printf', 'cat', 'which', 'type', 'hash', 'test', '[', '[[', 'ls', 'export']);
+/**
+ * Commands that print or look up their words, or copy, move, make or remove the files they name
+ * (`cp g node_modules/.bin/gitguard` runs nothing): gitguard among them is data.
+ */
+const INERT = new Set([
+  ...['echo', 'printf', 'cat', 'which', 'type', 'hash', 'test', '[', '[[', 'ls', 'export'],
+  ...['cp', 'mv', 'ln', 'rm', 'mkdir', 'chmod', 'chown', 'touch', 'tee', 'rsync'],
+]);
 const INSTALLS = new Set(['install', 'i', 'add', 'ci', 'global', 'upgrade', 'update']);
 const INSTALLERS = new Set([
   ...['npm', 'pnpm', 'yarn', 'bun', 'pip', 'pip3', 'pipx', 'brew', 'apt', 'apt-get', 'apk', 'dnf', 'yum'],

@@ -6,7 +6,7 @@
 // .git`, GitLab's `GIT_STRATEGY: none`), a program written where one is looked for. Only what the CI
 // file shows is read: the change's own code run first (`npm test`) keeps the gate (README's residual
 // risk; the escape is to run gitguard first, or in a job of its own).
-import { writesHere } from './download-folders.js';
+import { curlWrites, tarArchive, tarExtracts, writesHere } from './download-folders.js';
 import { runsFetchedCode, type FetchLines } from './fetched-code.js';
 import { parseScript, type Command, type Script } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
@@ -139,6 +139,9 @@ export function writtenPaths(words: readonly string[]): string[] {
   if (tool === 'dd') return args.flatMap((a) => (a.startsWith('of=') ? [a.slice(3)] : []));
   if (tool === 'cpio' || absoluteNames(tool, args)) return ['/'];
   if (!/^(?:curl|wget|tar|bsdtar|unzip)$/.test(tool)) return [];
+  if (tool === 'curl') return curlWrites(args);
+  // A tar that creates (`tar czf out.tgz dist`) writes its archive only, wherever its `-C` reads.
+  if (tool !== 'unzip' && /tar$/.test(tool) && !tarExtracts(args)) return tarArchive(args);
   const named = args.flatMap((a, i) =>
     OUTPUT.test(a) ? [args[i + 1] ?? ''] : (OUTPUT_JOINED.exec(a)?.slice(1) ?? []),
   );

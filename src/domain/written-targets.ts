@@ -2,7 +2,7 @@
 // with step-env.ts's shell reading: whether it writes any (writesCheckout), and which ones by path
 // from the checkout's root where every one is a literal path (writtenTargets), so that a later gate
 // loses only where the files its chain reads or runs are among them (checkout-writes.ts).
-import { parseScript } from './shell-syntax.js';
+import { parseScript, type Pipeline } from './shell-syntax.js';
 import { unpacksInto } from './download-folders.js';
 import { base } from './gitguard-call.js';
 import { repoPath } from './ci-words.js';
@@ -72,6 +72,8 @@ const HOME_FILE = /^\$\{?HOME\}?(?!.*\/\.\.(?:\/|$))\/[\w.+@%=,/-]+$/;
 /** A path a step writes that is in the checkout: relative, `.`, the workspace's, or one not read (`$X/y`). */
 const inCheckout = (p: string): boolean =>
   !RUNNER_TEMP_FILE.test(p) && !HOME_FILE.test(p) && !/^[/~]/.test(p.replace(PLACE, './'));
+/** The workspace's root by its runner's name (`$GITHUB_WORKSPACE/x`, `${CI_PROJECT_DIR}/x`). */
+const WORKSPACE = /^\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?\//;
 /** A word the shell may make another path of: an expansion, a pattern, a brace, a quote or escape left. */
 const UNSURE = /[$`*?[\]{}~\\"']/;
 /** Where a folder moves or a link is made, the paths after it name other files: none is told. */
@@ -105,37 +107,89 @@ export function writtenTargets(written: string, folder: string | null): string[]
 
 function writes(written: string, folder: string | null): string[] | undefined | 'none' {
   const script = runnerPlaces(written);
-  const raw: string[] = [];
-  const unpacked: string[] = [];
+  // Each path with the folder it counts from, marked where an unpacking writes under it (`/`).
+  const raw: Array<[path: string, dir: string | null, unpacked: boolean]> = [];
   let moved = false;
   let patched = false;
-  for (const words of commandWords(parseScript(script))) {
+  let followed = false;
+  for (const [words, dir, cd] of placedCommands(script, folder)) {
     const tool = base(words[0] ?? '');
+    followed ||= cd;
+    if (cd) continue;
     moved ||= MOVES.test(tool);
     if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) patched = true;
     const told = writtenPaths(words).filter(inCheckout);
     // An unpacking's folders: kept apart, each marked by its `/` (unpackedFolder).
-    if (unpacksInto(tool, words.slice(1))) unpacked.push(...told.filter((p) => p !== '.'));
-    raw.push(...told, ...morePaths(tool, words.slice(1)).filter(inCheckout));
-    raw.push(...packageEdits(tool, words.slice(1)));
+    const unpacks = unpacksInto(tool, words.slice(1));
+    raw.push(...told.map((p): [string, string | null, boolean] => [p, dir, unpacks && p !== '.']));
+    for (const p of [...morePaths(tool, words.slice(1)).filter(inCheckout), ...packageEdits(tool, words.slice(1))])
+      raw.push([p, dir, false]);
   }
   const redirections = redirectionsOnly(script);
   for (const m of redirections.matchAll(REDIRECT)) {
     if (SAFE_TARGET.test(m[2]!) || !inCheckout(m[2]!)) continue;
-    // A target the match stops short of (`> c"i/gate.sh"`, `> ci\/x`): not told.
+    // A target the match stops short of (`> c"i/gate.sh"`, `> ci\/x`): not told; after a cd, its folder is not read.
     const after = redirections[m.index + m[0].length];
-    raw.push(after === undefined || /[\s;&|()<>]/.test(after) ? m[2]! : '$');
+    raw.push([!followed && (after === undefined || /[\s;&|()<>]/.test(after)) ? m[2]! : '$', folder, false]);
   }
   if (!patched && !raw.length) return 'none';
   if (patched || moved || folder === null) return undefined;
   const out: string[] = [];
-  for (const r of raw) {
-    const p = UNSURE.test(r) ? undefined : repoPath(r.replace(PLACE, './'), folder)?.replace(/\/+$/, '');
+  for (const [r, dir, unpacked] of raw) {
+    // The workspace's own name counts from its root, `$PWD` from the folder the command runs in.
+    const root = WORKSPACE.test(r);
+    const q = root ? r.replace(WORKSPACE, '') : r.replace(PLACE, './');
+    const at = root ? '' : dir;
+    const p = UNSURE.test(q) || at === null ? undefined : repoPath(q, at)?.replace(/\/+$/, '');
     if (p === undefined) return undefined;
-    out.push(unpacked.includes(r) && p ? `${p}/` : p);
+    out.push(unpacked && p ? `${p}/` : p);
   }
   const joined = joinWritten([], out);
   return joined === true ? undefined : joined;
+}
+
+/**
+ * Each command of `script` (step-env.ts commandWords) with the folder it runs in and whether it is a
+ * `cd` followed: in a list joined by `&&` alone (`mkdir b && cd b && tar -xf x.tgz`), a literal
+ * `cd` moves the commands after it there, which run only where it succeeded; any other `cd` is read
+ * as a command (MOVES: the paths after it are not told).
+ */
+function* placedCommands(
+  script: string,
+  folder: string | null,
+): Generator<[words: string[], dir: string | null, cd: boolean]> {
+  // After a list that moved, where the next one runs is not known (the cd may have failed).
+  let moved = false;
+  for (const ao of parseScript(script)) {
+    const chained = !ao.background && ao.ops.every((o) => o === '&&');
+    let dir = moved ? null : folder;
+    for (const pipeline of ao.pipelines) {
+      const to = chained ? literalCd(pipeline) : undefined;
+      if (to !== undefined) {
+        dir = dir === null ? null : (repoPath(to, dir) ?? null);
+        moved = true;
+        yield [['cd', to], dir, true];
+      } else
+        for (const words of commandWords([{ pipelines: [pipeline], ops: [], background: false }]))
+          yield [words, dir, false];
+    }
+  }
+}
+
+/** The folders a command after `script` (begun in `folder`) may run in: `folder` and each a `cd` of it moves to (placedCommands). */
+export function cdFolders(script: string, folder: string | null): Array<string | null> {
+  const out = [folder];
+  for (const [, dir, cd] of placedCommands(script, folder)) if (cd) out.push(dir);
+  return out;
+}
+
+/** The folder a pipeline that is one `cd` of a literal path moves to (else undefined). */
+function literalCd(pipeline: Pipeline): string | undefined {
+  const [only, more] = pipeline.commands;
+  if (more !== undefined || pipeline.negated || only?.kind !== 'simple' || only.words.length !== 2) return;
+  const [cd, to] = only.words;
+  const literal = !cd!.substitutions.length && !to!.substitutions.length && !UNSURE.test(to!.value);
+  return cd!.value === 'cd' && literal && to!.value !== '-' ? to!.value : undefined;
 }
 
 /** `npm version patch`, `npm pkg set x=y`: package.json and its locks in the folder, as named paths. */
