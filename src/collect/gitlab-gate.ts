@@ -44,6 +44,7 @@ import { runGateLost } from '../domain/checkout-writes.js';
 import { foreignChanged, holdsPath, includesLose, type IncludeEntry, type JobTakes } from './gitlab-includes.js';
 import { imagesLose, nodeValue, templateChanged, UNREADABLE } from './ci-images.js';
 import { trustedImages } from './trusted-actions.js';
+import { gitlabFetches } from './vouched-fetches.js';
 
 const GITLAB_CI = '.gitlab-ci.yml';
 /** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
@@ -231,8 +232,9 @@ export async function gitlabSteps(
       if (lines.includes(undefined)) return true;
       const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
       const script = lines.join('\n');
-      const before = ownEarlier(script, ROOT.folder, trustedImages()?.fetches);
+      const before = ownEarlier(script, ROOT.folder, gitlabFetches(name));
       out.steps.push({
+        job: name,
         script,
         mode: GITLAB_SHELL,
         own: undefined,
@@ -249,7 +251,7 @@ export async function gitlabSteps(
           dotenv ||
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
           includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||
-          changesLaterSteps(ownBefore(script) ?? '', false, false, trustedImages()?.fetches) ||
+          changesLaterSteps(ownBefore(script) ?? '', false, false, gitlabFetches(name)) ||
           runGateLost(undefined, script, before, ROOT.folder),
         before,
       });
