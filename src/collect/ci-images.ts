@@ -10,14 +10,11 @@ import type { Document } from 'yaml';
 import { MAX_ALIASES } from './ci-yaml-memo.js';
 import { GLOBAL } from '../domain/gitlab-config.js';
 import { settingLoses } from '../domain/step-env.js';
-import { fetchLines } from '../domain/fetched-code.js';
 
 /** The keys whose values are a job's images. */
 const IMAGE_KEYS = new Set<unknown>(['image', 'services', 'container', 'strategy']);
 /** At most this many nodes walked in one file at the start. */
 const MAX_NODES = 100_000;
-/** At most this many fetch-and-run lines vouched for. */
-const MAX_FETCHES = 256;
 /** A variable an image text names (`$NAME`, `${NAME}`). */
 const NAMED = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
 
@@ -60,8 +57,6 @@ export interface Vouched {
   jobs: Set<string>;
   /** GitLab's include entries, each whole (gitlab-includes.ts). */
   includes: Set<string>;
-  /** The fetch-and-run lines of its strings, trimmed (domain/fetched-code.ts fetchLines). */
-  fetches: Set<string>;
 }
 
 /** Adds the images (whole, and each entry of a list) and variable settings a CI file's text holds. */
@@ -76,8 +71,6 @@ export async function vouchedIn(text: string, into: Vouched): Promise<void> {
   let nodes = 0;
   const walk = (node: unknown, doc: Document): void => {
     if ((nodes += 1) > MAX_NODES) return;
-    if (yaml.isScalar(node) && typeof node.value === 'string' && into.fetches.size < MAX_FETCHES)
-      for (const line of fetchLines(node.value)) into.fetches.add(line);
     if (yaml.isSeq(node)) for (const i of node.items) walk(i, doc);
     if (!yaml.isMap(node)) return;
     for (const p of node.items) {

@@ -56,14 +56,14 @@ export async function readPlace(src: PlaceTrees, state: State, [ci, at, recursiv
   const read: ReadText[] = [];
   const reading = (gate: Gate | undefined): Reading => ({ gate, files: read, gitlab: { named, absent } });
   /** Whether a text runs gitguard (an unread one is remembered: another may still run it). */
-  const runs = async (text: string, called = false, caller: Caller = []): Promise<boolean> => {
-    read.push([text, called, caller]);
-    const gate = await namesGitguard(text, called);
+  const runs = async (text: string, called = false, caller: Caller = [], path?: string): Promise<boolean> => {
+    read.push([text, called, caller, path]);
+    const gate = await namesGitguard(text, called, path);
     unread ||= gate === UNREAD;
     return gate === true;
   };
-  /** Texts still to look for references in, with the CI file they stand for. */
-  const texts: Array<[string, string, Caller]> = [];
+  /** Texts still to look for references in, with the CI file they stand for and their own path. */
+  const texts: Array<[string, string, Caller, string]> = [];
   /** GitLab's files, with their paths, and the local paths it includes known to hold no file. */
   const named: Array<[string, string]> = [];
   const absent = new Set<string>();
@@ -71,17 +71,17 @@ export async function readPlace(src: PlaceTrees, state: State, [ci, at, recursiv
   if (files === undefined) unknown = true;
   // GitLab reads its file and the local ones it includes as one (gitlab-gate.ts): judged together below.
   const whole = ci === GITLAB_CI;
-  for (const text of files ?? []) {
-    if (!whole && (await runs(text))) return reading(true);
+  for (const [path, text] of files ?? []) {
+    if (!whole && (await runs(text, false, [], path))) return reading(true);
     // A workflow no change starts (`workflow_dispatch`, `schedule`, `workflow_call` alone) runs nothing it names.
-    if (whole || (await startsForChanges(text))) texts.push([text, ci, []]);
+    if (whole || (await startsForChanges(text))) texts.push([text, ci, [], path]);
     named.push([ci, text]);
   }
   const seen = new Set<string>();
   for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
-    const [text, origin, inherited] = texts[i]!;
+    const [text, origin, inherited, path] = texts[i]!;
     // A reusable workflow or action only a job that never runs calls (`if: false`, `needs:` on one) runs for no change.
-    const dead = whole ? [] : await deadLocalReferences(text, origin);
+    const dead = whole ? [] : await deadLocalReferences(text, origin, path);
     const refs = (await ciReferencesIn(text, origin)).filter((r) => !dead.includes(r));
     // Read by line alone for the parse budget: a file it runs may hold the gate.
     unread ||= src.follows && referencesUnread(text);
@@ -94,12 +94,12 @@ export async function readPlace(src: PlaceTrees, state: State, [ci, at, recursiv
       // GitLab includes a file: nothing there, a folder or a submodule is "Local file does not exist!".
       if (whole && (!entry || !isFileEntry(entry))) absent.add(ref);
       if (!entry || (whole && !isFileEntry(entry))) continue;
-      const files = await filesAt(src, ref, entry);
+      const files = (await filesAt(src, ref, entry))?.map(([, t]) => t);
       if (files === undefined) unknown = true;
-      const caller = await callerEarlier(text, origin, ref, inherited);
+      const caller = await callerEarlier(text, origin, ref, inherited, path);
       for (const t of whole ? (files ?? []) : await calledTexts(text, ref, files ?? [])) {
-        if (!whole && (await runs(t, true, caller))) return reading(true);
-        texts.push([t, origin, caller]);
+        if (!whole && (await runs(t, true, caller, ref))) return reading(true);
+        texts.push([t, origin, caller, ref]);
         named.push([ref, t]);
       }
     }
@@ -114,38 +114,38 @@ export async function readPlace(src: PlaceTrees, state: State, [ci, at, recursiv
 }
 
 /**
- * The texts a runner reads at `path` (entry "<mode> <id>"): the file, or the folder's files it runs
- * (`recursive`: its subfolders' too, up to MAX_SUBFOLDERS of them); undefined when an object is missing.
+ * The files a runner reads at `path` (entry "<mode> <id>"), each with its path: the file, or the folder's
+ * files it runs (`recursive`: its subfolders' too, up to MAX_SUBFOLDERS of them); undefined when an object is missing.
  */
 export async function filesAt(
   src: PlaceTrees,
   path: string,
   entry: string,
   recursive = false,
-): Promise<string[] | undefined> {
+): Promise<Array<[string, string]> | undefined> {
   // A submodule's commit is in another repository: what it runs is not known here (never damage).
   if (entry.startsWith(`${SUBMODULE_MODE} `)) return undefined;
   const o = await readCiObject(src.reader, entryId(entry), isFileEntry(entry));
   if (!o) return undefined;
-  if (o.type === 'blob') return isFileEntry(entry) ? [o.body.toString('utf8')] : [];
+  if (o.type === 'blob') return isFileEntry(entry) ? [[path, o.body.toString('utf8')]] : [];
   if (o.type !== 'tree') return [];
-  const out: string[] = [];
-  const trees = [o.body];
+  const out: Array<[string, string]> = [];
+  const trees: Array<[Buffer, string]> = [[o.body, path]];
   let counted = 0;
   for (let t = 0; t < trees.length; t += 1) {
-    for (const e of recursive ? parseTree(trees[t]!, src.oidBytes) : []) {
+    for (const e of recursive ? parseTree(trees[t]![0], src.oidBytes) : []) {
       if (!entryOf(e.mode, e.oid).startsWith(`${TREE_MODE} `) || trees.length > MAX_SUBFOLDERS) continue;
       const sub = await readCiObject(src.reader, e.oid);
       if (!sub) return undefined;
-      if (sub.type === 'tree') trees.push(sub.body);
+      if (sub.type === 'tree') trees.push([sub.body, `${trees[t]![1]}/${e.name}`]);
     }
-    const files = ciFolderFiles(trees[t]!, src.oidBytes, path, counted);
+    const files = ciFolderFiles(trees[t]![0], src.oidBytes, path, counted);
     counted += files.length;
     for (const e of files) {
       if (!isFileEntry(entryOf(e.mode, e.oid))) continue;
       const f = await readCiObject(src.reader, e.oid, true);
       if (!f) return undefined;
-      if (f.type === 'blob') out.push(f.body.toString('utf8'));
+      if (f.type === 'blob') out.push([`${trees[t]![1]}/${e.name}`, f.body.toString('utf8')]);
     }
   }
   return out;

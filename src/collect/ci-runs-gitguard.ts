@@ -242,7 +242,7 @@ export class CiGateReader {
       if (!entry || !(CI_PATH_IS_FOLDER[ci] ? entry.startsWith(`${TREE_MODE} `) : isFileEntry(entry))) continue;
       const files = await filesAt(this.trees, ci, entry);
       if (files === undefined) return undefined;
-      for (const text of files) texts.push([text, ci]);
+      for (const [, text] of files) texts.push([text, ci]);
     }
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
@@ -259,7 +259,7 @@ export class CiGateReader {
         if (!entry || entry === UNWATCHED) continue;
         const files = await filesAt(this.trees, ref, entry);
         if (files === undefined) return undefined;
-        for (const t of files) texts.push([t, origin]);
+        for (const [, t] of files) texts.push([t, origin]);
       }
     }
     return seen;

@@ -10,10 +10,14 @@ import { deadJobNodes, deadReferences } from './job-runs.js';
 import { lostReferences } from '../domain/ci-references.js';
 import { neverTrue } from './never-true.js';
 import { gateSteps } from './github-gate.js';
+import { fetchKey } from './vouched-fetches.js';
 
-/** The local files a workflow calls only in jobs that never run for a change (job-runs.ts) or after a step losing the gate. */
-export function deadLocalReferences(text: string, origin: string): Promise<string[]> {
-  return memo(`dead refs ${origin} ${gateKey()}`, text, async () => {
+/**
+ * The local files a workflow calls only in jobs that never run for a change (job-runs.ts) or after a
+ * step losing the gate; `path`: the workflow's own (its jobs' vouched fetch lines: vouched-fetches.ts).
+ */
+export function deadLocalReferences(text: string, origin: string, path?: string): Promise<string[]> {
+  return memo(`dead refs ${origin} ${gateKey()} ${fetchKey(path)}`, text, async () => {
     const docs = await parsedYaml(text);
     if (typeof docs === 'string') return [];
     const yaml = await import('yaml');
@@ -28,7 +32,7 @@ export function deadLocalReferences(text: string, origin: string): Promise<strin
         );
         out.push(...deadReferences(yaml, doc, deadJobNodes(yaml, doc, neverTrue(events)), origin));
       }
-      const steps = await gateSteps(text, true);
+      const steps = await gateSteps(text, true, path);
       if (typeof steps === 'object') out.push(...lostReferences(steps.local ?? [], origin));
     } catch {
       return [];

@@ -8,10 +8,10 @@ import { writtenTargets } from '../domain/written-targets.js';
 import { fold, writesReach } from './written-reach.js';
 import type { Checkout, FileAt } from '../domain/shell-state.js';
 import { runContext } from './run-context.js';
-import { gateSteps, GITGUARD, stepJudged, UNREAD, type GateStep } from './github-gate.js';
+import { GITGUARD, stepJudged, UNREAD, type GateStep } from './github-gate.js';
 import { scriptGates } from './script-gate.js';
 import { gitlabSteps } from './gitlab-gate.js';
-import { withCaller, type ReadText } from './caller-steps.js';
+import { readingOf, type ReadText } from './caller-steps.js';
 
 const MAX_ROUNDS = 12;
 const MAX_FILES = 64;
@@ -155,12 +155,7 @@ export async function directGateAt(
   // GitLab's configuration is one reading of all its files (gitlab-gate.ts).
   const readings = gitlab
     ? [() => gitlabSteps(gitlab.named, gitlab.absent)]
-    : files
-        .filter(([text]) => GITGUARD.test(text))
-        .map(([text, called, caller]) => async () => {
-          const r = await gateSteps(text, called);
-          return r === UNREAD ? r : withCaller(r, caller);
-        });
+    : files.filter(([text]) => GITGUARD.test(text)).map((f) => () => readingOf(f));
   for (const reading of readings) {
     const r = await reading();
     if (r === UNREAD || r.mention) return true;

@@ -30,6 +30,8 @@ import { switchedOff } from '../domain/switched-off.js';
 import { trustedActions, trustedImages } from './trusted-actions.js';
 import { containersLose } from './ci-images.js';
 import { neverTrue } from './never-true.js';
+import { fetchKey, githubFetches } from './vouched-fetches.js';
+import type { FetchLines } from '../domain/fetched-code.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -50,10 +52,10 @@ export const UNREAD = 'unread';
  * mention is no gate: one in a comment, the budget spent first, kept a removed gate). Only a text
  * that mentions gitguard is parsed for it. Its steps are read by gateSteps, as the chain reads them.
  */
-export function namesGitguard(text: string, called = false): Promise<Gate> {
-  return memo(`gate ${called} ${gateKey()}`, text, async () => {
+export function namesGitguard(text: string, called = false, path?: string): Promise<Gate> {
+  return memo(`gate ${called} ${gateKey()} ${fetchKey(path)}`, text, async () => {
     if (!GITGUARD.test(text)) return false;
-    const read = await gateSteps(text, called);
+    const read = await gateSteps(text, called, path);
     if (read === UNREAD) return UNREAD;
     // Earlier steps that run checkout files are read as the CI file shows them here (a parent's gate
     // stays a gate, so deleting it is a loss); the commit's own side reads their files (earlier-files.ts directGateAt).
@@ -94,6 +96,8 @@ export interface GateStep {
   writes?: readonly string[];
   /** The scripts before it in its job that write $GITHUB_ENV (step-env.ts envWritesBefore). */
   envWrites?: string;
+  /** GitLab's job name (start-fetches.ts). */
+  job?: string;
 }
 
 /**
@@ -126,14 +130,15 @@ export interface StepReading {
  * The one reading of a workflow's or action's steps for a change to a protected branch (its `on:` and
  * filters, `if:`, switchedOff, matrix and runner shells): namesGitguard judges their scripts as
  * written, the chain (script-files.ts) with the files they run read at the commit. None where the
- * file is refused or too large; UNREAD past the run's parse budget.
+ * file is refused or too large; UNREAD past the run's parse budget. `path`: the file's, whose jobs'
+ * fetch-and-run lines the start vouches for (vouched-fetches.ts; none without it).
  */
-export function gateSteps(text: string, called = false): Promise<StepReading | typeof UNREAD> {
-  return memo(`steps ${called} ${gateKey()}`, text, () => stepsIn(text, called));
+export function gateSteps(text: string, called = false, path?: string): Promise<StepReading | typeof UNREAD> {
+  return memo(`steps ${called} ${gateKey()} ${fetchKey(path)}`, text, () => stepsIn(text, called, path));
 }
 
 /** `called`: a reusable workflow or action run by a workflow that starts (its `on: workflow_call` counts). */
-async function stepsIn(text: string, called: boolean): Promise<StepReading | typeof UNREAD> {
+async function stepsIn(text: string, called: boolean, path?: string): Promise<StepReading | typeof UNREAD> {
   const none: StepReading = { mention: false, steps: [] };
   const out: StepReading = { mention: false, steps: [] };
   // Too large or deep to read as YAML, or aliases past MAX_VISITS: no gate (a mention in a comment of
@@ -143,6 +148,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
   if (docs === 'past-budget') return UNREAD;
   const yaml = await import('yaml');
   const [scope, trusted, images] = [await gateScopeFor([text]), trustedActions(), trustedImages()];
+  const fetches = (job: string | undefined): FetchLines => githubFetches(path, job);
   let visits = 0;
   const tick = (): void => {
     if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
@@ -155,6 +161,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
       if (refusedYaml(yaml, doc) || keyTwice(yaml, doc)) return none;
       const { scalar, list, keys, entry, lookup } = nodeReader(yaml, doc, tick);
       const top = doc.contents;
+      const jobMap = resolveAlias(yaml, entry(top, 'jobs'), doc); // its keys are job ids
       let dead = new Set<unknown>();
       // A job's `actions/checkout` steps: where they put the change (step-folder.ts checkoutRoots).
       const checkouts = (steps: unknown): string[] | undefined => {
@@ -190,7 +197,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           const earlier = items.map((i) => {
             const [own, input] = [get(i, 'shell'), (k: string): unknown => scalar(entry(get(i, 'with'), k))];
             const step = { run: get(i, 'run'), uses: get(i, 'uses'), shells: own ? [own] : at.shells, input };
-            return earlierStep(step, stepFolders(get(i, 'working-directory')), trusted, goMoved(i), images?.fetches);
+            return earlierStep(step, stepFolders(get(i, 'working-directory')), trusted, goMoved(i), fetches(at.job));
           });
           const runs = items.map((i) => get(i, 'run'));
           const writes = envWritesBefore(runs, at.envWrites);
@@ -252,14 +259,14 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           const key = scalar(p.key);
           if (key !== 'run' || typeof v !== 'string') {
             if (!running || (typeof key === 'string' && running.has(key)))
-              collect(p.value, { ...here, under: [key, at.under[0]] });
+              collect(p.value, { ...here, under: [key, at.under[0]], job: node === jobMap ? String(key) : at.job });
           } else {
             const step = { ...here, own: scalar(entry(node, 'shell')) };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
-            const mine = ownEarlier(v, folder, images?.fetches);
+            const mine = ownEarlier(v, folder, fetches(at.job));
             const before = mine.length ? [...at.before, ...mine] : at.before;
             // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
-            const own = changesLaterSteps(ownBefore(v) ?? '', folder === null, false, images?.fetches);
+            const own = changesLaterSteps(ownBefore(v) ?? '', folder === null, false, fetches(at.job));
             const gone = lost || own;
             const w = gateWrites(gone, at.restored, v, before, folder);
             out.steps.push({ ...step, script: v, at: { ...place, folder }, before, ...w });
@@ -310,4 +317,5 @@ interface Above {
   envWrites?: string;
   /** An earlier step restored files into the workspace (earlier-steps.ts `workspace`): only gitguard's own action gates. */
   restored?: Restored;
+  job?: string; // the job id it lies in (`jobs: <id>:`), whose fetch-and-run lines the start vouches for
 }

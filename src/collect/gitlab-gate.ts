@@ -34,6 +34,7 @@ import { runGateLost } from '../domain/checkout-writes.js';
 import { foreignChanged, holdsPath, includesLose, type JobTakes } from './gitlab-includes.js';
 import { imagesLose, nodeValue, templateChanged, UNREADABLE } from './ci-images.js';
 import { trustedImages } from './trusted-actions.js';
+import { gitlabFetches } from './vouched-fetches.js';
 
 /** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
 export const GITLAB_SHELL: ShellMode = { errexit: true, pipefail: true };
@@ -191,8 +192,9 @@ export async function gitlabSteps(
       if (lines.includes(undefined)) return true;
       const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
       const script = lines.join('\n');
-      const before = ownEarlier(script, ROOT.folder, trustedImages()?.fetches);
+      const before = ownEarlier(script, ROOT.folder, gitlabFetches(name));
       out.steps.push({
+        job: name,
         script,
         mode: GITLAB_SHELL,
         own: undefined,
@@ -209,7 +211,7 @@ export async function gitlabSteps(
           dotenv ||
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
           includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||
-          changesLaterSteps(ownBefore(script) ?? '', false, false, trustedImages()?.fetches) ||
+          changesLaterSteps(ownBefore(script) ?? '', false, false, gitlabFetches(name)) ||
           runGateLost(undefined, script, before, ROOT.folder),
         before,
       });

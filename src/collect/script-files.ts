@@ -9,14 +9,14 @@ import { bashEnvFirst } from '../domain/checkout-runs.js';
 import type { Checkout, FileAt } from '../domain/shell-state.js';
 import type { GitObject } from './objects.js';
 import { ciVariables, runCommands, type RunCommand } from './ci-yaml.js';
-import { gateSteps, stepJudged, UNREAD, type Gate, type GateStep } from './github-gate.js';
+import { stepJudged, UNREAD, type Gate, type GateStep } from './github-gate.js';
 import { filesRun } from './command-reading.js';
 import { GITLAB_SHELL, gitlabSteps } from './gitlab-gate.js';
 import { gateChains } from './gate-chains.js';
 import { runContext } from './run-context.js';
 import { checkoutRewrites, earlierAt, fileAt } from './earlier-files.js';
 import type { Place } from '../domain/step-folder.js';
-import { withCaller, type ReadText } from './caller-steps.js';
+import { readingOf, type ReadText } from './caller-steps.js';
 import { writesReach } from './written-reach.js';
 
 const MAX_ROUNDS = 12;
@@ -47,14 +47,7 @@ export async function chainGates(
   const origin = gitlab ? GITLAB_CI : '.github/workflows';
   const texts = gitlab ? gitlab.named.map(([, t]) => t) : files.map(([t]) => t);
   const steps: GateStep[] = [];
-  const readings = gitlab
-    ? [await gitlabSteps(gitlab.named, gitlab.absent)]
-    : await Promise.all(
-        files.map(async ([t, called, caller]) => {
-          const r = await gateSteps(t, called);
-          return r === UNREAD ? r : withCaller(r, caller);
-        }),
-      );
+  const readings = gitlab ? [await gitlabSteps(gitlab.named, gitlab.absent)] : await Promise.all(files.map(readingOf));
   for (const [k, r] of readings.entries()) {
     if (r !== UNREAD) {
       if (r.mention) return true;

@@ -5,11 +5,13 @@
 // (domain/earlier-steps.ts). The images a gate job runs in are vouched for likewise, from these and
 // GitLab's files (ci-images.ts). Without a start (a keys-only audit with no --base nor --trust-root)
 // there is no accepted state: remote actions are read as their pinned code, as before. The `if:`
-// conditions those files carry are vouched for likewise (domain/gate-conditions.ts). Per run.
+// conditions those files carry are vouched for likewise (domain/gate-conditions.ts); the fetch-and-run
+// lines their jobs ran, per job (vouched-fetches.ts, from the files returned here). Per run.
 import { parseTree, type ObjectReader } from './objects.js';
 import { conditionsIn } from '../domain/gate-conditions.js';
 import { runContext } from './run-context.js';
 import { vouchedIn, type Vouched } from './ci-images.js';
+import { allFetchesKey } from './vouched-fetches.js';
 
 /** The folders of workflows GitHub, Forgejo and Gitea read. */
 const FOLDERS = ['.github/workflows', '.forgejo/workflows', '.gitea/workflows'];
@@ -30,13 +32,23 @@ const trustedIn = new WeakMap<
   { uses: ReadonlySet<string>; conditions: ReadonlySet<string>; images: Vouched; key: string }
 >();
 
-/** Reads the `uses:` and `if:` values of the workflows at `start` (none: nothing is set, remote actions and conditions trusted). */
+/** The CI files read at the start, with their paths: GitHub's workflows, GitLab's file and the local files it includes. */
+export interface StartFiles {
+  github: Array<[path: string, text: string]>;
+  gitlab: Array<[path: string, text: string]>;
+}
+
+/**
+ * Reads the `uses:` and `if:` values of the workflows at `start` (none: nothing is set, remote actions
+ * and conditions trusted), and returns the files read (vouched-fetches.ts reads them per job).
+ */
 export async function setTrustedActions(
   reader: ObjectReader,
   oidBytes: 20 | 32,
   start: string | undefined,
-): Promise<void> {
-  if (!start) return;
+): Promise<StartFiles | undefined> {
+  if (!start) return undefined;
+  const read: StartFiles = { github: [], gitlab: [] };
   const uses = new Set<string>();
   const conditions = new Set<string>();
   const images: Vouched = {
@@ -44,7 +56,6 @@ export async function setTrustedActions(
     settings: new Set(),
     jobs: new Set(),
     includes: new Set(),
-    fetches: new Set(),
   };
   let files = 0;
   for (const folder of FOLDERS) {
@@ -56,6 +67,7 @@ export async function setTrustedActions(
       const blob = await reader.read(e.oid, MAX_BYTES).catch(() => null);
       if (blob?.type !== 'blob') continue;
       const text = blob.body.toString('utf8');
+      read.github.push([`${folder}/${e.name}`, text]);
       for (const m of text.matchAll(USES)) uses.add(m[1]!);
       for (const c of conditionsIn(text)) conditions.add(c);
       await vouchedIn(text, images);
@@ -68,16 +80,18 @@ export async function setTrustedActions(
     const blob = await reader.read(`${start}:${path}`, MAX_BYTES).catch(() => null);
     if (blob?.type !== 'blob') continue;
     const text = blob.body.toString('utf8');
+    read.gitlab.push([path, text]);
     await vouchedIn(text, images);
     for (const [, ref] of text.matchAll(INCLUDED)) {
       if (!seen.has(ref!)) queue.push(ref!);
       seen.add(ref!);
     }
   }
-  const key = [uses, conditions, images.images, images.settings, images.jobs, images.includes, images.fetches]
+  const key = [uses, conditions, images.images, images.settings, images.jobs, images.includes]
     .map((s) => [...s].sort().join('\0'))
     .join('\n');
   trustedIn.set(runContext(), { uses, conditions, images, key });
+  return read;
 }
 
 /** The remote actions vouched for where the range starts; undefined: no start (all trusted, as before). */
@@ -90,4 +104,4 @@ export const trustedConditions = (): ReadonlySet<string> | undefined => trustedI
 export const trustedImages = (): Vouched | undefined => trustedIn.get(runContext())?.images;
 
 /** Them as part of a memo key. */
-export const trustedKey = (): string => trustedIn.get(runContext())?.key ?? '-';
+export const trustedKey = (): string => `${trustedIn.get(runContext())?.key ?? '-'}\n${allFetchesKey()}`;

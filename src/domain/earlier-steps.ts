@@ -131,7 +131,7 @@ export interface Earlier {
    * `workspace`, its reach), read at the commit for a link it would write through (restore-links.ts).
    */
   restore?: { path: string; reach: 'plain' | 'workspace' };
-  /** The fetch-and-run lines the start's CI ran (fetched-code.ts): they keep the gate. */
+  /** The fetch-and-run lines its job ran at the start (fetched-code.ts): they keep the gate. */
   fetches?: ReadonlySet<string>;
 }
 
@@ -158,8 +158,8 @@ export interface StepKeys {
  * `plain` or `workspace`: no gate but gitguard's own action at the workspace), `written` where its script writes files of the checkout
  * and runs none (written-targets.ts writesCheckout; its paths where told: checkout-writes.ts says which
  * gates that loses; one that both writes and runs them loses), `none` where none (EarlierResult).
- * `goMoved`: Go's folder is set for the step (movesGo). `fetches`: the fetch-and-run lines the start's
- * CI ran (fetched-code.ts), which keep the gate.
+ * `goMoved`: Go's folder is set for the step (movesGo). `fetches`: the fetch-and-run lines its job ran
+ * at the start (fetched-code.ts), which keep the gate.
  */
 export function earlierStep(
   step: StepKeys,

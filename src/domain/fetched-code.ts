@@ -5,8 +5,8 @@
 // /usr/local/bin: a job in a container runs as root): before the audit it makes the job no gate
 // (step-env.ts changesLaterSteps calls this). An honest installer (rustup's, uv's) writes its own
 // folder, yet the same line with another address is the attack: the address is the change's. So a
-// line is vouched for where the CI files at the start already ran exactly it (its text trimmed:
-// collect/ci-images.ts fetchLines): it keeps the gate where it stands as whole commands of the script.
+// line is vouched for where the same job at the start already ran exactly it (its text trimmed:
+// fetchLines, per job: collect/vouched-fetches.ts): it keeps the gate where it stands as whole commands.
 import { parseScript, type Command, type Script, type Word } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript } from './shell-state.js';

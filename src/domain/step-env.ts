@@ -206,7 +206,7 @@ export const runnerPlaces = (script: string): string =>
  * it runs are read at the commit by earlier-steps.ts). `away`: it starts out of the checkout
  * (`working-directory: /usr/local/bin`), so a relative path it writes may be where programs are.
  * `goMoved`: Go's folder is set for the step (runner-files.ts movesGo). `fetches`: the fetch-and-run
- * lines the start's CI ran (fetched-code.ts), which keep it.
+ * lines its job ran at the start (fetched-code.ts), which keep it.
  */
 export function changesLaterSteps(written: string, away = false, goMoved = false, fetches?: FetchLines): boolean {
   const script = runnerPlaces(written);

@@ -32,6 +32,7 @@ import { acceptedPolicy } from '../collect/pre-root-judges.js';
 import { readLedger } from '../collect/ledger.js';
 import { setGateScope } from '../collect/gate-branches.js';
 import { setTrustedActions } from '../collect/trusted-actions.js';
+import { setStartFetches } from '../collect/start-fetches.js';
 import { commandsRefused } from '../collect/command-reading.js';
 import { derivedKey, derivedPaths, NO_DERIVED, originsAt, type DerivedWatch } from '../collect/derived-paths.js';
 import { HOOKS_ORIGIN } from '../collect/hooks.js';
@@ -205,7 +206,8 @@ export async function openHistory(
     ];
     const oidBytes = repo.objectFormat === 'sha256' ? 32 : 20;
     const start = baseOid ?? trustRoot; // with --base, what ran at the root was accepted
-    await setTrustedActions(reader, oidBytes, start); // the remote actions a gate may follow (trusted-actions.ts)
+    // The remote actions a gate may follow (trusted-actions.ts) and the fetch-and-run lines each job ran (start-fetches.ts).
+    await setStartFetches(await setTrustedActions(reader, oidBytes, start));
     const found =
       watchProtected && tip
         ? await derivedPaths(shadow.gitDir, reader, oidBytes, tip, start, revisions, scope.resume?.rangeMemo(history))
