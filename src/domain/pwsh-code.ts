@@ -61,3 +61,14 @@ function pwshReaches(original: string): boolean {
 /** Whether a script a shell that is no POSIX one runs may reach the runner's files: pwsh's by pwshReaches, another's by codeReaches. */
 export const foreignReaches = (shell: unknown, script: string): boolean =>
   typeof shell === 'string' && /^\s*(?:pwsh|powershell)\b/i.test(shell) ? pwshReaches(script) : codeReaches(script);
+
+/**
+ * A pwsh or cmd command that names files to write, copy, move, remove or print, not to run: a cmdlet
+ * (`Copy-Item x ci/gate.sh`, `Set-Content -Path ci/gate.sh -Value 0`, `Invoke-WebRequest -OutFile`,
+ * `Write-Host`; one of their aliases, `cpi`, `ni`, `iwr`), or cmd's `copy`, `xcopy`, `move`, `ren`,
+ * `del`, `mklink`, `type`. A step of one such command alone runs no gate through the file it names.
+ */
+export const foreignFileCommand = (name: string): boolean =>
+  /^(?:[a-z]+-[a-z]+|cpi|copy|xcopy|robocopy|mi|move|ren|rni|rename|ri|del|erase|rd|ni|md|sc|ac|tee|iwr|irm|mklink|type|gc|write|dir|gci|sl|chdir)$/i.test(
+    name,
+  );
