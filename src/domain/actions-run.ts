@@ -5,6 +5,8 @@ import type { ShellMode } from './shell-state.js';
 import { base, gitguardCall, SHELLS } from './gitguard-call.js';
 import { ROOT, type Place } from './step-folder.js';
 import { GITGUARD_WORD } from './ci-words.js';
+import { foreignFileCommand } from './pwsh-code.js';
+import { writesFiles } from './written-targets.js';
 
 /**
  * Events that never run for a change pushed or proposed: a workflow started only by them checks no
@@ -171,6 +173,9 @@ function shellMode(shell: string): ShellMode | undefined {
 function otherShellGates(shell: unknown, script: string, line: (script: string) => boolean): boolean {
   if (typeof shell !== 'string' || !/^(?:pwsh|powershell|cmd)\b/i.test(shell.trim())) return false;
   const text = script.trim();
+  // A command that writes the files it names (`Copy-Item x ci/gate.sh`, `cp x ci/gitguard.sh`) runs none of them.
+  const words = text.split(/[ \t]+/);
+  if (foreignFileCommand(words[0]!) || writesFiles(words)) return false;
   return /^[\w@./:=-]+(?:[ \t]+[\w@./:=-]+)*$/.test(text) && line(text);
 }
 

@@ -61,3 +61,19 @@ function pwshReaches(original: string): boolean {
 /** Whether a script a shell that is no POSIX one runs may reach the runner's files: pwsh's by pwshReaches, another's by codeReaches. */
 export const foreignReaches = (shell: unknown, script: string): boolean =>
   typeof shell === 'string' && /^\s*(?:pwsh|powershell)\b/i.test(shell) ? pwshReaches(script) : codeReaches(script);
+
+/** The verbs of pwsh's cmdlets that write, copy, move, remove, fetch or print files (`Copy-Item`, `Set-Content`, `Out-File`, `Get-Content`). */
+const FILE_VERBS =
+  /^(?:Add|Clear|Compress|Copy|Expand|Export|Get|Move|New|Out|Remove|Rename|Save|Set|Tee|Write)-[a-z]+$/i;
+/** pwsh's aliases of those, its cmdlets that download (`-OutFile`), and cmd's file commands. */
+const FILE_COMMANDS =
+  /^(?:Invoke-WebRequest|Invoke-RestMethod|Start-BitsTransfer|cpi|copy|xcopy|robocopy|mi|move|ren|rni|rename|ri|del|erase|rd|ni|md|sc|ac|tee|iwr|irm|mklink|type|gc|write|dir|gci)$/i;
+
+/**
+ * A pwsh or cmd command that names files to write, copy, move, remove or print, not to run: a cmdlet
+ * (`Copy-Item x ci/gate.sh`, `Set-Content -Path ci/gate.sh -Value 0`, `Invoke-WebRequest -OutFile`,
+ * `Write-Host`) or one of their aliases (`cpi`, `ni`, `iwr`), cmd's `copy`, `xcopy`, `move`, `ren`,
+ * `del`, `mklink`, `type`. A step of one such command alone runs no gate through the file it names;
+ * a program of another name (`run-s gate`, `pre-commit run`) is read as before.
+ */
+export const foreignFileCommand = (name: string): boolean => FILE_VERBS.test(name) || FILE_COMMANDS.test(name);

@@ -8,6 +8,7 @@ import { checkoutRun } from './checkout-runs.js';
 import { commandString, wrappedStart } from './command-wrappers.js';
 import { caseCommand, ifCommand, loopCommand, merge } from './shell-compound.js';
 import { changesCheckout } from './checkout-moves.js';
+import { writesFiles } from './written-targets.js';
 import { cdTarget, commandDirs, FOLDER, makesRepository } from './step-folder.js';
 import {
   add,
@@ -359,10 +360,13 @@ export class Shell {
     // `git init tools && cd tools`: a folder of the checkout may now be another repository.
     if (base(name) === 'git' && makesRepository(args)) this.budget.folders.reposMade();
     const dirs = commandDirs(all.map((w) => w.value));
-    const run = this.fromHere(cur, name, args);
+    // A command writing files (`cp x ci/gate.sh`, `tee ci/gitguard.sh`) runs neither them nor gitguard
+    // (written-targets.ts); git's commands are read as before (`git clone URL /tmp/gitguard` in the GitLab template).
+    const writer = base(name) !== 'git' && writesFiles(words.slice(wrappedStart(words).start));
+    const run = writer ? undefined : this.fromHere(cur, name, args);
     if (run) return this.fromCheckout(run, cur, cond, dirs);
     if (GITGUARD_WORD.test(words.join(' '))) {
-      const after = this.gate(cur, words, dirs);
+      const after = writer ? this.fixed(cur, false) : this.gate(cur, words, dirs);
       if (!['test', '[', '[['].includes(name) || [...after].some((s) => s & F)) return flow(after);
     }
     // `[ "$GITHUB_EVENT_NAME" = schedule ]`: false where a change runs the workflow (push, pull_request).

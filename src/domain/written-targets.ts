@@ -192,6 +192,20 @@ function literalCd(pipeline: Pipeline): string | undefined {
   return cd!.value === 'cd' && literal && to!.value !== '-' ? to!.value : undefined;
 }
 
+/**
+ * Whether the command `words` (past its wrappers) writes files: those it names (`cp x ci/gate.sh`,
+ * `tee f`, `curl -o f`, `rm f`, `sed -i`, `gcc -o f`) or of its own making (an unpacking, a patch,
+ * `npm version`). It copies, fetches, edits or removes them and runs none: a gate's reading, which
+ * takes a command of another kind naming a file of its chain for a run of it (`node ci/gate.js`),
+ * does not take this one (the step after it runs what it wrote).
+ */
+export function writesFiles(words: readonly string[]): boolean {
+  const tool = base(words[0] ?? '');
+  const args = words.slice(1);
+  if (tool === 'patch' || (tool === 'git' && args.some((a) => GIT_PATCHES.test(a)))) return true;
+  return writtenPaths(words).length > 0 || morePaths(tool, args).length > 0 || packageEdits(tool, args).length > 0;
+}
+
 /** `npm version patch`, `npm pkg set x=y`: package.json and its locks in the folder, as named paths. */
 function packageEdits(tool: string, args: readonly string[]): string[] {
   if (!/^(?:npm|pnpm|yarn)$/.test(tool)) return [];
