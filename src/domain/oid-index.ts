@@ -10,8 +10,12 @@ const NIBBLE = new Int8Array(65536).fill(-1);
 for (let c = 48; c <= 57; c += 1) NIBBLE[c] = c - 48;
 for (let c = 97; c <= 102; c += 1) NIBBLE[c] = c - 87;
 
-/** Ids asked for lately (a walk asks about a commit and its parents several times each, in turns). */
-const RECENT = 4;
+/** Ids asked for lately, one per slot of a small direct-mapped table (by the id's first characters):
+ *  a walk asks about a commit again after the window of a few hundred commits it was enriched in (the
+ *  rules visit it then), and about its parents right after them; a table of this size stays in the
+ *  processor's cache, where a lookup in the index itself costs a cache miss or two per id. */
+const RECENT_BITS = 12;
+const RECENT_MASK = (1 << RECENT_BITS) - 1;
 
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
@@ -29,21 +33,29 @@ export class OidIndex {
   /** Ids that are not lowercase hex of one length (never in a real walk): kept in an ordinary map. */
   private readonly odd = new Map<string, number>();
 
-  /** The ids asked for last and their numbers (only ids that were added), replaced in turn. */
-  private readonly recentOids: Array<string | undefined> = new Array<string | undefined>(RECENT).fill(undefined);
-  private readonly recentIndex = new Int32Array(RECENT);
-  private recentNext = 0;
+  /** Ids asked for lately and their numbers (only ids that were added), by recentSlot. */
+  private readonly recentOids: Array<string | undefined> = new Array<string | undefined>(RECENT_MASK + 1).fill(
+    undefined,
+  );
+  private readonly recentIndex = new Int32Array(RECENT_MASK + 1);
+
+  /** Where an id may sit in the recent table: any string has one (the table only holds ids that were added). */
+  private recentSlot(oid: string): number {
+    // A hex id's first three digits (-1 or undefined for anything else: still some slot).
+    return (
+      ((NIBBLE[oid.charCodeAt(0)]! << 8) | (NIBBLE[oid.charCodeAt(1)]! << 4) | NIBBLE[oid.charCodeAt(2)]!) & RECENT_MASK
+    );
+  }
 
   private recent(oid: string): number {
-    for (let k = 0; k < RECENT; k += 1) if (this.recentOids[k] === oid) return this.recentIndex[k]!;
-    return -1;
+    const k = this.recentSlot(oid);
+    return this.recentOids[k] === oid ? this.recentIndex[k]! : -1;
   }
 
   private remember(oid: string, i: number): number {
-    const k = this.recentNext;
+    const k = this.recentSlot(oid);
     this.recentOids[k] = oid;
     this.recentIndex[k] = i;
-    this.recentNext = (k + 1) % RECENT;
     return i;
   }
 

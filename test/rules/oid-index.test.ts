@@ -74,6 +74,27 @@ describe('OidIndex', () => {
     });
     expect(flags.get(10_000)).toBe(0); // never set
   });
+
+  it('answers as a Map for ids asked in turns that share their first digits (one slot of its table of recent ids)', () => {
+    // Ids that begin alike, and strings that are not ids, take the same slot of the recent-id table in
+    // turn: each answer must still be the one a Map of the strings gives.
+    const index = new OidIndex();
+    const expected = new Map<string, number>();
+    const ids: string[] = [];
+    for (let i = 0; ids.length < 64; i += 1) if (sha1(i).startsWith('abc')) ids.push(sha1(i));
+    const odd = ['abc', 'ab', 'a', '', 'abcz', 'ABC' + ids[0]!.slice(3)];
+    let wrong = 0;
+    for (let round = 0; round < 3; round += 1)
+      for (const id of [...ids, ...odd]) {
+        const n = index.add(id);
+        if (!expected.has(id)) expected.set(id, n);
+        if (n !== expected.get(id)) wrong += 1;
+        for (const back of [ids[0]!, odd[0]!, id, 'abc' + '0'.repeat(37)])
+          if (index.get(back) !== (expected.get(back) ?? -1)) wrong += 1;
+      }
+    expect(index.size).toBe(ids.length + odd.length);
+    expect(wrong).toBe(0);
+  });
 });
 
 describe('Interned', () => {
