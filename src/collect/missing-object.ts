@@ -31,7 +31,8 @@ export class MissingObjectError extends ExpectedError {
  */
 function fetchHint(what: string): string {
   if (!what.startsWith('.gitguard/')) return FETCH_ALL;
-  return `${FETCH_ALL} (a sparse checkout whose cone leaves .gitguard/ out: git sparse-checkout add .gitguard fetches its files at HEAD; older versions need the full clone)`;
+  // The full clone stays last: it is the step that always works (and the one scripts look for).
+  return `where a sparse checkout's cone leaves .gitguard/ out, git sparse-checkout add .gitguard fetches its files at HEAD (older versions need the full clone); else ${FETCH_ALL}`;
 }
 
 /** The way out of a repository holding an object git cannot read (said once, for every place that meets one). */
