@@ -13,18 +13,13 @@ function counted(size: number) {
   return { asked, ask };
 }
 
-test('a body over 64 KiB is not kept: asked again, it is read again', async () => {
+test.each([
+  ['over 64 KiB is not kept: asked again, it is read again', 200 * KiB, 2],
+  ['of 64 KiB or less is kept: asked again, it is read once', 64 * KiB, 1],
+])('a body %s', async (_what, size, reads) => {
   const kept = new KeptObjects<{ body: Buffer }>();
-  const big = counted(200 * KiB);
-  await kept.read('big', 1024 * KiB, big.ask);
-  await kept.read('big', 1024 * KiB, big.ask);
-  expect(big.asked).toHaveLength(2);
-});
-
-test('a body of 64 KiB or less is kept: asked again, it is read once', async () => {
-  const kept = new KeptObjects<{ body: Buffer }>();
-  const small = counted(64 * KiB);
-  await kept.read('small', 1024 * KiB, small.ask);
-  await kept.read('small', 1024 * KiB, small.ask);
-  expect(small.asked).toHaveLength(1);
+  const body = counted(size);
+  await kept.read('id', 1024 * KiB, body.ask);
+  await kept.read('id', 1024 * KiB, body.ask);
+  expect(body.asked).toHaveLength(reads);
 });
