@@ -9,9 +9,10 @@ import { textKey } from './yaml-budget.js';
  * as copies that hold no text (unpinned), the least recently asked dropped past KEPT_BYTES of them: kept
  * for the run, 300 versions of 11,000 one-line steps held ~2.6 million commands (860 MB). One dropped
  * and asked again is read again, charged to the budget's allowance for that (yaml-budget.ts), not as new.
- * 8 MiB counted: at 32 the hostile history's audit peaked ~40 MB higher for the same CPU (README, Benchmark).
+ * 4 MiB counted: at 32 the hostile history's audit peaked ~40 MB higher for the same CPU, and at 8
+ * (with 1 MiB bodies kept by the object reader) ~45 MB higher (README, Benchmark).
  */
-const KEPT_BYTES = 8 * 1024 * 1024;
+const KEPT_BYTES = 4 * 1024 * 1024;
 
 interface Answer {
   answer: Promise<unknown>;

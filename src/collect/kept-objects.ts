@@ -2,8 +2,10 @@
 
 /**
  * An object asked for by id is read once and kept (`all` bytes in all, the oldest dropped first; none
- * over `one`): an id names one content (the reader checks trees and blobs against it, and an id stored
- * twice with other bytes is refused before any git runs: duplicate-objects.ts). Each `<commit>:<path>`
+ * over `one`, 64 KiB: a larger body is read from git again when asked again; at 1 MiB the hostile CI
+ * history's 200 KiB texts filled all 16 MiB, README, Benchmark): an id names one content (the reader
+ * checks trees and blobs against it, and an id stored twice with other bytes is refused before any git
+ * runs: duplicate-objects.ts). Each `<commit>:<path>`
  * read the commit and its root tree again: ~185 of an audit's ~200 reads of a small repository were
  * repeats (the CI files looked for at the tip and where the range starts). Answers are shared, never
  * written to; one that failed, found nothing or is over a later ask's limit is asked again.
@@ -13,7 +15,7 @@ export class KeptObjects<T extends { body: Buffer }> {
   private bytes = 0;
 
   constructor(
-    private readonly one = 1024 * 1024,
+    private readonly one = 64 * 1024,
     private readonly all = 16 * 1024 * 1024,
   ) {}
 
