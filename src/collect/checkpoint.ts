@@ -69,7 +69,12 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // run before the audit, pwsh steps, restores through committed links, a restore and a checkout write in
 // one job, checkout writes by the files they reach, and more writers (this stop's rounds 158-172): a
 // v15 state may hold a verdict either way for such a commit.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v16';
+// v17: ci-gate-kept loses the gate to actions/cache of a workspace folder, bash builtins and traps that
+// change what runs, package managers' settings, writers that name chain files (split, pwsh's cmdlets, a
+// checkout script's cp), writes into npx's lookup, and fetch lines another job ran; it keeps it for told
+// downloads, unpackings and $HOME removals (this stop's rounds 173-187): a v16 state may hold a verdict
+// either way for such a commit.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v17';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
