@@ -117,7 +117,7 @@ function writes(written: string, folder: string | null): string[] | undefined | 
     followed ||= cd;
     if (cd) continue;
     moved ||= MOVES.test(tool);
-    if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) patched = true;
+    if (tool === 'patch' || (tool === 'git' && gitPatches(words.slice(1)))) patched = true;
     const told = writtenPaths(words).filter(inCheckout);
     // An unpacking's folders: kept apart, each marked by its `/` (unpackedFolder).
     const unpacks = unpacksInto(tool, words.slice(1));
@@ -202,8 +202,25 @@ function literalCd(pipeline: Pipeline): string | undefined {
 export function writesFiles(words: readonly string[]): boolean {
   const tool = base(words[0] ?? '');
   const args = words.slice(1);
-  if (tool === 'patch' || (tool === 'git' && args.some((a) => GIT_PATCHES.test(a)))) return true;
+  if (tool === 'patch' || (tool === 'git' && gitPatches(args))) return true;
   return writtenPaths(words).length > 0 || morePaths(tool, args).length > 0 || packageEdits(tool, args).length > 0;
+}
+
+/**
+ * Whether git's `args` change files of the checkout (GIT_PATCHES), but for a branch made at HEAD
+ * (`git checkout -b work`, `git switch -c work`, `-B`/`-C`, `-q`): it moves HEAD and writes no file.
+ */
+function gitPatches(args: readonly string[]): boolean {
+  if (!args.some((a) => GIT_PATCHES.test(a))) return false;
+  const [sub, ...rest] = args.filter((a) => a !== '-q' && a !== '--quiet');
+  const made = sub === 'checkout' ? /^-[bB]$/ : sub === 'switch' ? /^(?:-[cC]|--create|--force-create)$/ : undefined;
+  return !(
+    made &&
+    rest.length === 2 &&
+    made.test(rest[0]!) &&
+    /^[\w./-]+$/.test(rest[1]!) &&
+    !rest[1]!.startsWith('-')
+  );
 }
 
 /** `npm version patch`, `npm pkg set x=y`: package.json and its locks in the folder, as named paths. */
