@@ -5,7 +5,8 @@
 import type { GitObject } from './objects.js';
 import { earlierRuns, type Earlier } from '../domain/earlier-steps.js';
 import { writtenTargets } from '../domain/written-targets.js';
-import { fold, writesReach } from './written-reach.js';
+import { writesReach } from './written-reach.js';
+import { foldName as fold } from '../domain/path-way.js';
 import type { Checkout, FileAt } from '../domain/shell-state.js';
 import { runContext } from './run-context.js';
 import { GITGUARD, stepJudged, UNREAD, type GateStep } from './github-gate.js';

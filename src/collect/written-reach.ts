@@ -8,7 +8,7 @@
 import { posix } from 'node:path';
 import type { GitObject } from './objects.js';
 import { canonicalMode, LINK_MODE, parseTree, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
-import { pathWay, type WayEntry } from '../domain/path-way.js';
+import { foldName as fold, pathWay, type WayEntry } from '../domain/path-way.js';
 
 type Read = (spec: string) => Promise<GitObject | null | undefined>;
 
@@ -108,6 +108,3 @@ async function entryAt(read: Read, tip: string, names: string[], i: number): Pro
 
 /** `text` as a regular expression matching it alone. */
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** A name as a case-insensitive file system compares it. */
-export const fold = (text: string): string => text.normalize('NFC').toLowerCase();

@@ -7,8 +7,7 @@
 // `.node-version`, `mise.toml` from the folder up. A file written under another folder (`build/`,
 // `docs/site.zip` unpacked in `docs`) is none of those: npx looks up, never down.
 import { LOOKUP_NAME } from './action-writes.js';
-
-const fold = (p: string): string => p.normalize('NFC').toLowerCase().replace(/\/+$/, '');
+import { foldPath } from './path-way.js';
 
 /**
  * Whether `written` (paths from the root, an unpacking's folder marked by its `/`; true: not told)
@@ -17,11 +16,11 @@ const fold = (p: string): string => p.normalize('NFC').toLowerCase().replace(/\/
  */
 export function npxLookupWritten(written: true | readonly string[], folder: string | null): boolean {
   if (written === true || folder === null) return true;
-  const gate = fold(folder);
+  const gate = foldPath(folder);
   const above = ['', ...gate.split('/').map((_, k, all) => all.slice(0, k + 1).join('/'))].filter(
     (a, k) => k === 0 || a,
   );
-  return written.map(fold).some((p) =>
+  return written.map(foldPath).some((p) =>
     above.some((a) => {
       if (p === a) return true;
       if (a && !p.startsWith(`${a}/`)) return false;

@@ -7,6 +7,12 @@
 // script's write, names case-folded: only links and submodules count, a file or folder there is
 // written in place).
 
+/** A name as a case-insensitive file system (a macOS or Windows runner's) compares it. */
+export const foldName = (text: string): string => text.normalize('NFC').toLowerCase();
+
+/** A path folded so, without its trailing slashes. */
+export const foldPath = (path: string): string => foldName(path).replace(/\/+$/, '');
+
 /** What a component of the path is at the commit (`ambiguous`: two names folded to one). */
 export type WayEntry = 'absent' | 'tree' | 'file' | 'link' | 'unknown' | 'ambiguous';
 

@@ -8,6 +8,7 @@
 // npm's lookup or a version manager's shim reads (`.tool-versions`, `package.json`) is never apart:
 // it may name what was restored as the program to run.
 import { LOOKUP_NAME } from './action-writes.js';
+import { foldPath } from './path-way.js';
 
 /** A path at, above or under another, compared by whole names (`dist` and `dist2` are apart). */
 const related = (a: string, b: string): boolean =>
@@ -20,8 +21,7 @@ const related = (a: string, b: string): boolean =>
  */
 export function restoreApart(restores: readonly string[] | true, written: readonly string[] | true): boolean {
   if (restores === true || written === true) return false;
-  const fold = (p: string): string => p.normalize('NFC').toLowerCase().replace(/\/+$/, '');
-  const w = written.map(fold);
+  const w = written.map(foldPath);
   if (w.some((p) => LOOKUP_NAME.test(p))) return false;
-  return restores.map(fold).every((r) => w.every((p) => !related(r, p)));
+  return restores.map(foldPath).every((r) => w.every((p) => !related(r, p)));
 }
