@@ -5,7 +5,8 @@
 // gitguard` runs `node_modules/.bin/gitguard`), an `.npmrc` or over a checkout script the gate step
 // runs, they change what it runs: the step is no gate. What keeps it is a package manager's download
 // cache in $HOME (`~/.npm`, `~/.cache/pip`, `~/.m2/repository`), which holds no program the gate runs
-// by name. actions/checkout puts a repository at its `path:` in the workspace: into `node_modules`,
+// by name; npm's own decides what npx runs, which a `run:` gate then keeps only with a fresh cache
+// (restoresNpmCache). actions/checkout puts a repository at its `path:` in the workspace: into `node_modules`,
 // an `.npmrc` or `.git`, or past the workspace (`..`), likewise.
 
 /** GitHub's actions that write files an earlier run made, at their `path:` (download-artifact: the workspace by default). */
@@ -101,6 +102,30 @@ export function actionReach(uses: string, input: (name: string) => unknown): Res
       out = 'workspace';
     }
   return out;
+}
+
+/** actions/setup-node, whose `cache:` input restores the package manager's download cache it names. */
+const SETUP_NODE = /^actions\/setup-node@/i;
+/** npm's cache (`~/.npm`, its `_cacache` or any path under it), as a `path:` names it. */
+const NPM_CACHE = new RegExp(String.raw`^${HOME}/\.npm(?:/|$)`);
+
+/**
+ * Whether a step of GitHub's own restores npm's cache (`~/.npm`): actions/cache or download-artifact
+ * of a path at or under it, or actions/setup-node's `cache:` but `yarn`, `pnpm` or empty (a value the
+ * CI file does not spell out, `${{ matrix.pm }}`, may be npm). npx runs a package it finds in `~/.npm/_npx/<hash>` (a hash of
+ * the spec as written, `gitguard`, `gitguard@1.2.3`) without checking it, and takes the packument
+ * and tarball from `~/.npm/_cacache` while the packument's own cache headers say it is fresh: the
+ * files an earlier run of the branch or pull request saved decide what `npx gitguard` runs.
+ */
+export function restoresNpmCache(uses: string, input: (name: string) => unknown): boolean {
+  if (SETUP_NODE.test(uses)) {
+    const cache = input('cache');
+    return (
+      cache !== undefined && cache !== null && !(typeof cache === 'string' && /^\s*(?:yarn|pnpm)?\s*$/i.test(cache))
+    );
+  }
+  const path = input('path');
+  return RESTORES.test(uses) && path !== undefined && path !== null && pathsOf(path).some((p) => NPM_CACHE.test(p));
 }
 
 /** The workspace paths a `path:` input names (WORKSPACE_ONLY: relative, plain names), a trailing `/` dropped. */

@@ -8,7 +8,7 @@
 // one of them, a folder holding one, or a link (collect/written-reach.ts, at the commit).
 import { cdFolders, joinWritten, writtenTargets } from './written-targets.js';
 import { earliersOf, ownBefore, runsFiles, unknownKind, type Earlier, type EarlierResult } from './earlier-steps.js';
-import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
+import { callsGitguardDirectly, freshCacheKeeps, plainRestoreKeeps } from './direct-gate.js';
 import { restoreApart } from './restore-apart.js';
 import { npxLookupWritten } from './npx-lookup.js';
 
@@ -18,10 +18,15 @@ import { npxLookupWritten } from './npx-lookup.js';
  * files of the checkout: their paths from the root where each is told, else true; `copied`, a restore
  * and a write of the checkout in one job, in either order (`cp -r dist/. .` puts another run's
  * `node_modules/.bin/gitguard`, `.npmrc` or `.git/HEAD` where the gate reads them; a link written
- * first, the restore writes through it): no gate survives it.
+ * first, the restore writes through it): no gate survives it. `npm`: npm's cache was restored
+ * (earlier-steps.ts `npm-cache`): a `run:` gate keeps only with a fresh cache (direct-gate.ts freshCacheKeeps).
  */
 export type Restored =
-  true | 'copied' | { plain?: true | readonly string[]; written?: true | readonly string[] } | false | undefined;
+  | true
+  | 'copied'
+  | { plain?: true | readonly string[]; written?: true | readonly string[]; npm?: true }
+  | false
+  | undefined;
 
 /**
  * `above` with a job's earlier steps (earlierStep results) added. A plain restore's paths are kept
@@ -30,11 +35,16 @@ export type Restored =
 export function restoredBy(above: Restored, earlier: readonly EarlierResult[]): Restored {
   if (above === 'copied') return above;
   let [workspace, plainHere, untold, plainUntold] = [false, false, false, false];
+  let npm = !!above && above !== true && !!above.npm;
   const told: string[][] = [];
   const plainMore: string[] = [];
   for (const e of earlier)
     switch (e.kind) {
+      case 'npm-cache':
+        npm = true;
+        break;
       case 'restore':
+        npm ||= !!e.npm;
         if (e.reach === 'workspace') workspace = true;
         else {
           plainHere = true;
@@ -60,7 +70,9 @@ export function restoredBy(above: Restored, earlier: readonly EarlierResult[]): 
   const plain = plainPaths(above ? above.plain : undefined, plainUntold, plainMore);
   const written = had === true || untold ? true : had || told.length ? joinWritten(had ?? [], told.flat()) : undefined;
   if (restore && written && !restoreApart(plain ?? true, written)) return 'copied';
-  return plain || written ? { ...(plain && { plain }), ...(written && { written }) } : above;
+  return plain || written || npm
+    ? { ...(plain && { plain }), ...(written && { written }), ...(npm && { npm: true as const }) }
+    : above;
 }
 
 /** The plain restores' paths of `had` and those `more` adds (true: one not told), undefined where none. */
@@ -88,6 +100,8 @@ function runGateWrites(
   folder: string | null,
 ): boolean | readonly string[] {
   if (restored === true || restored === 'copied') return true;
+  // npm's cache restored: npx may run what an earlier run saved there, but with a fresh cache.
+  if (restored && restored.npm && !freshCacheKeeps(script)) return true;
   // Its own writes count only before its audit (`npx gitguard audit | tee out.txt` writes after it); with
   // no line naming gitguard (a gate through a file), all of them.
   const own = writtenTargets(ownBefore(script) ?? script, folder);

@@ -6,7 +6,7 @@
 // PATH, NODE_OPTIONS, npm_config_*; and git's GIT_*, which the runner's git and a hook read) or one
 // unset (`env -u PATH`) makes it no such call.
 import { parseScript, type Command, type Script } from './shell-syntax.js';
-import { directCheck } from './gitguard-call.js';
+import { directCheck, withoutFreshCache } from './gitguard-call.js';
 import { shadowingName } from './env-names.js';
 import { namesNoPath } from './audit-options.js';
 import { runsFiles, type Earlier } from './earlier-steps.js';
@@ -60,6 +60,17 @@ function some(script: Script, f: (words: string[]) => boolean): boolean {
   return script.some((a) => a.pipelines.some((p) => p.commands.some(cmd)));
 }
 
+/** Whether `script` names gitguard in a command and each command naming it is `ok` (its words). */
+function eachCall(script: string, ok: (words: string[]) => boolean): boolean {
+  let calls = 0;
+  const other = some(parseScript(script), (words) => {
+    if (!words.some((w) => /gitguard/.test(w))) return false;
+    calls += 1;
+    return !ok(words);
+  });
+  return calls > 0 && !other;
+}
+
 /**
  * Whether a `run:` gate step keeps its gate after restores under plain folders of the workspace only
  * (action-writes.ts `plain`: `target/`, `.venv`, `dist/`, none npm's lookup reads): it runs at the
@@ -70,18 +81,28 @@ function some(script: Script, f: (words: string[]) => boolean): boolean {
  */
 export function plainRestoreKeeps(script: string, folder: string | null, before: readonly Earlier[]): boolean {
   if (folder !== '' || runsFiles(before)) return false;
-  let calls = 0;
-  const other = some(parseScript(script), (words) => {
-    if (!words.some((w) => /gitguard/.test(w))) return false;
-    calls += 1;
-    if (!direct(words)) return true;
+  return eachCall(script, (words) => {
+    if (!direct(words)) return false;
     const at = words.findIndex((w) => /gitguard/.test(w));
     const args = words.slice(at + 1);
     const sub = args.findIndex((w) => w === 'audit' || w === 'verify');
-    return !namesNoPath(args.filter((_, k) => k !== sub));
+    return namesNoPath(args.filter((_, k) => k !== sub));
   });
-  return calls > 0 && !other;
 }
+
+/**
+ * Whether a `run:` gate step keeps its gate after npm's cache was restored (action-writes.ts
+ * restoresNpmCache): each of its commands naming gitguard calls it by name through npx or `npm exec`
+ * given a fresh cache (`npx --cache "$(mktemp -d)" gitguard audit`), which reads nothing of
+ * `~/.npm` and fetches the package from the registry, its tarball checked against the packument's
+ * integrity. Any other call (`npx gitguard`, a `--prefer-online` one, gitguard from PATH, a script)
+ * may run what the restore put in `~/.npm/_npx` or in the cached packument and tarball.
+ */
+export const freshCacheKeeps = (script: string): boolean =>
+  eachCall(script, (words) => {
+    const at = words.findIndex((w) => /gitguard/.test(w));
+    return direct(words) && withoutFreshCache(words.slice(0, at)).fresh;
+  });
 
 /** Whether `script` calls gitguard itself by name as a check in one of its commands (direct). */
 export const callsGitguardDirectly = (script: string): boolean => some(parseScript(script), direct);

@@ -16,7 +16,7 @@ import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
 import { foreignShell, interpreterReaches } from './inline-code.js';
 import { foreignReaches } from './pwsh-code.js';
-import { actionReach, workspacePaths } from './action-writes.js';
+import { actionReach, restoresNpmCache, workspacePaths } from './action-writes.js';
 import { restoreLeaves } from './restore-links.js';
 import { GITGUARD_WORD } from './ci-words.js';
 
@@ -174,6 +174,9 @@ export function earlierStep(
     if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted))) return LOSES;
     const reach = actionReach(named, step.input);
     if (reach === 'anywhere') return LOSES;
+    // npm's cache restored (`cache: npm`, `~/.npm`): what npx runs by name (checkout-writes.ts).
+    const npm = restoresNpmCache(named, step.input) ? ({ npm: true } as const) : {};
+    if (reach === 'none' && npm.npm) return { kind: 'npm-cache' };
     if (reach !== 'none') {
       // Each workspace path it writes, read at the commit for a link (restore-links.ts).
       const paths = workspacePaths(step.input).map((path) => ({
@@ -182,7 +185,7 @@ export function earlierStep(
         goMoved: false,
         restore: { path, reach },
       }));
-      return { kind: 'restore', reach, paths };
+      return { kind: 'restore', reach, paths, ...npm };
     }
   }
   if (typeof run !== 'string') return NONE;
@@ -215,14 +218,16 @@ export function earlierStep(
  * What earlierStep finds of one step: `none`, nothing a later step runs changes; `loses`, the gate
  * after it is lost; `runs`, it runs files of the checkout (read at the commit: `steps`); `restore`, a
  * restore of GitHub's own at workspace `paths` (read at the commit for a link; none told: its reach
- * alone); `written`, it writes files of the checkout and runs none (`paths` where each is told).
+ * alone); `written`, it writes files of the checkout and runs none (`paths` where each is told);
+ * `npm-cache` (and a restore's `npm`), it restores npm's cache (action-writes.ts restoresNpmCache).
  */
 export type EarlierResult =
   | { kind: 'none' }
   | { kind: 'loses' }
   | { kind: 'runs'; steps: Earlier[] }
-  | { kind: 'restore'; reach: 'plain' | 'workspace'; paths: Earlier[] }
-  | { kind: 'written'; paths?: string[] };
+  | { kind: 'restore'; reach: 'plain' | 'workspace'; paths: Earlier[]; npm?: true }
+  | { kind: 'written'; paths?: string[] }
+  | { kind: 'npm-cache' };
 
 const NONE: EarlierResult = { kind: 'none' };
 const LOSES: EarlierResult = { kind: 'loses' };
@@ -238,6 +243,7 @@ export function earliersOf(e: EarlierResult): readonly Earlier[] {
     case 'none':
     case 'loses':
     case 'written':
+    case 'npm-cache':
       return [];
     default:
       return unknownKind(e);

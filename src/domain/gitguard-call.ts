@@ -35,6 +35,25 @@ const PACKAGE = /^(?:@[\w.-]+\/)?gitguard(?:@[\w.^~-]*)?$/;
 /** A runner's options that change neither which package it runs nor where it gets it from (not `--package=`, `--registry=`). */
 const QUIET = /^(?:-y|--yes|-q|--quiet|-s|--silent|--no-install|--prefer-offline|--prefer-online|--offline)$/;
 const RUNNERS = ['npx', 'bunx', 'pnpx', 'npm', 'pnpm', 'yarn'];
+/** A folder made new and empty for the one command, as the shell expands it: `"$(mktemp -d)"`. */
+const FRESH_DIR = /^\$\(mktemp -d\)$/;
+
+/**
+ * `options` (a runner's words before the package) without npm's `--cache` given a fresh folder
+ * (`--cache "$(mktemp -d)"`, `--cache=$(mktemp -d)`): it changes no package, only that npx reads no
+ * cache an earlier step restored (`~/.npm`). `fresh`: whether one was there.
+ */
+export function withoutFreshCache(options: readonly string[]): { rest: string[]; fresh: boolean } {
+  const rest: string[] = [];
+  let fresh = false;
+  for (let k = 0; k < options.length; k += 1) {
+    const w = options[k]!;
+    if (w === '--cache' && FRESH_DIR.test(options[k + 1] ?? '')) [fresh, k] = [true, k + 1];
+    else if (w.startsWith('--cache=') && FRESH_DIR.test(w.slice(8))) fresh = true;
+    else rest.push(w);
+  }
+  return { rest, fresh };
+}
 
 /**
  * The command past its wrappers and gitguard's own arguments where the command names gitguard as the
@@ -61,7 +80,7 @@ function calledArgs(
   else if (RUNNERS.includes(name) || (name === 'node' && words[1])) {
     // `npx -y gitguard@1 audit`, `pnpm dlx gitguard`, `npm exec -- gitguard`, `node node_modules/gitguard/bin/gitguard.js`.
     const pos = words.findIndex((w, k) => k > 0 && /^(?:@[\w.-]+\/)?gitguard(?:@\S*)?$|\/gitguard(?:\.js)?$/.test(w));
-    const before = words.slice(1, pos);
+    const before = withoutFreshCache(words.slice(1, pos)).rest;
     const runner = before.every(
       (w) => w.startsWith('-') || ['exec', 'x', 'dlx', '--'].includes(w) || w.includes('gitguard'),
     );

@@ -44,7 +44,8 @@ const KEPT: Case[] = [
     {
       [WF]: job(
         '      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n      - uses: actions/setup-python@v5\n        with:\n          python-version: "3.12"\n          cache: pip\n      - run: npm ci\n',
-        NPX,
+        // After `cache: npm` a fresh npm cache (npxcache190).
+        '      - run: npx --cache "$(mktemp -d)" gitguard audit\n',
       ),
     },
   ],

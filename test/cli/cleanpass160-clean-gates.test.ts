@@ -9,9 +9,10 @@
 // 2. `FOO=1 npx gitguard audit`, `GITGUARD_FAIL_ON=high npx gitguard audit`, `env -u X npx gitguard
 //    audit` after a step writing a checkout file: the same call as `npx gitguard audit` (gitguard-call.ts
 //    directCheck). Lost still: PATH, NODE_OPTIONS, npm_config_*, GIT_* set for it, `npx --package=`.
-// 4. setup-node's `cache: npm` and actions/cache of `~/.npm` (which holds `~/.npm/_npx`): GitHub
-//    writes such a cache only from runs of the same branch or the default branch, the residual README
-//    states (a poisoned default-branch cache); `~/.npm/_npx` named alone is no package cache: lost.
+// 4. setup-node's `cache: npm` and actions/cache of `~/.npm` (which holds `~/.npm/_npx`): kept with
+//    `npx --cache "$(mktemp -d)"`; a plain `npx gitguard` loses (npxcache190: a run of the same branch
+//    or pull request saved the cache, and npx runs its `_npx` or cached packument's tarball);
+//    `~/.npm/_npx` named alone is no package cache: lost.
 // 5. README's CI recipes and action.yml's defaults keep the gate on a fresh repository and after an
 //    honest second commit.
 import { readFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ const job = (steps: string, gate: string): Record<string, string> => checkoutJob
 const cache = cacheStep;
 const artifact = artifactStep;
 const NPX = run('npx gitguard audit');
+const FRESH = run('npx --cache "$(mktemp -d)" gitguard audit');
 const WRITE = run('echo x > version.txt');
 const SETUP_NODE =
   '      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n';
@@ -59,8 +61,8 @@ const KEPT: Case[] = [
     job(WRITE, run('npx gitguard audit', '        shell: bash -e {0}\n')),
   ],
   // 4
-  ['setup-node with cache: npm, then npx gitguard', job(SETUP_NODE, NPX)],
-  ['actions/cache of ~/.npm, then npx gitguard', job(cache('~/.npm'), NPX)],
+  ['setup-node with cache: npm, then npx with a fresh cache', job(SETUP_NODE, FRESH)],
+  ['actions/cache of ~/.npm, then npx with a fresh cache', job(cache('~/.npm'), FRESH)],
 ];
 const LOST: Case[] = [
   // redteam174: actions/cache unpacks its archive's members where they name (tar -P), not under `path:`.
@@ -118,6 +120,8 @@ const LOST: Case[] = [
   ['a write, then npx gitguard@file:./x', job(run('echo x > x'), run('npx gitguard@file:./x audit'))],
   // 4
   ['actions/cache of ~/.npm/_npx, then npx gitguard', job(cache('~/.npm/_npx'), NPX)],
+  ['setup-node with cache: npm, then npx gitguard', job(SETUP_NODE, NPX)],
+  ['actions/cache of ~/.npm, then npx gitguard', job(cache('~/.npm'), NPX)],
 ];
 
 const DIRECT = job('', NPX);

@@ -187,12 +187,19 @@ describe("GitHub's own actions restoring files before the gate", () => {
       uses('actions/checkout@v4', '          repository: someone/tools\n          path: node_modules\n'),
     ],
   ];
-  for (const [name, step] of lost) test(`${name}: lost`, batch.add(ONE, { [WF]: one(step) }, false));
-  const kept: Array<[string, string]> = [
+  // npxcache190: npm's cache restored decides what `npx gitguard` runs (its _npx, packument, tarball).
+  lost.push(
     [
       'actions/cache of ~/.npm',
       uses('actions/cache@v4', "          path: ~/.npm\n          key: npm-${{ hashFiles('**/package-lock.json') }}\n"),
     ],
+    [
+      'actions/setup-node with cache: npm',
+      uses('actions/setup-node@v4', '          node-version: 20\n          cache: npm\n'),
+    ],
+  );
+  for (const [name, step] of lost) test(`${name}: lost`, batch.add(ONE, { [WF]: one(step) }, false));
+  const kept: Array<[string, string]> = [
     ['actions/cache of ~/.cache/pip', uses('actions/cache@v4', '          path: ~/.cache/pip\n          key: pip\n')],
     [
       'actions/cache of ~/.m2/repository and ~/go/pkg/mod',
@@ -202,8 +209,8 @@ describe("GitHub's own actions restoring files before the gate", () => {
       ),
     ],
     [
-      'actions/setup-node with cache: npm',
-      uses('actions/setup-node@v4', '          node-version: 20\n          cache: npm\n'),
+      'actions/setup-node with cache: yarn',
+      uses('actions/setup-node@v4', '          node-version: 20\n          cache: yarn\n'),
     ],
   ];
   for (const [name, step] of kept) test(`${name}: kept`, batch.add(ONE, { [WF]: one(step) }, true));

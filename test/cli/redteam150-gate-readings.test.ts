@@ -27,6 +27,12 @@ const LOST: Case[] = [
   ['cache of ~/.npm/_npx', { [WF]: one(cache('~/.npm/_npx')) }],
   ['cache of ~/.cache/pnpm/dlx', { [WF]: one(cache('~/.cache/pnpm/dlx')) }],
   ['cache of ~/.npm/./_npx', { [WF]: one(cache('~/.npm/./_npx')) }],
+  // npxcache190: npm's cache decides what npx runs (its packument and tarball, its _npx).
+  ['cache of ~/.npm', { [WF]: one(cache('~/.npm')) }],
+  [
+    'cache of ~/.npm/_cacache and ~/.cache/pnpm',
+    { [WF]: one(cache('|\n            ~/.npm/_cacache\n            ~/.cache/pnpm/store')) },
+  ],
   ['job env GOTOOLCHAIN, $(go env GOPATH)', { [WF]: one(run(GO_BIN), '    env:\n      GOTOOLCHAIN: go1.99.0\n') }],
   [
     'step env GOPROXY and GOSUMDB, $(go env GOPATH)',
@@ -57,11 +63,7 @@ const LOST: Case[] = [
 
 const KEPT: Case[] = [
   ['cache of ~/.cache/pip', { [WF]: one(cache('~/.cache/pip')) }],
-  ['cache of ~/.npm', { [WF]: one(cache('~/.npm')) }],
-  [
-    'cache of ~/.npm/_cacache and ~/.cache/pnpm',
-    { [WF]: one(cache('|\n            ~/.npm/_cacache\n            ~/.cache/pnpm/store')) },
-  ],
+  ['cache of ~/.cache/pnpm', { [WF]: one(cache('~/.cache/pnpm/store')) }],
   [
     'GOOS and GOARCH on $GITHUB_ENV, $(go env GOPATH)',
     { [WF]: one(run('echo "GOOS=linux" >> $GITHUB_ENV') + run('echo "GOARCH=amd64" >> $GITHUB_ENV') + run(GO_BIN)) },

@@ -39,7 +39,11 @@ const LOST: Case[] = [
 const KEPT: Case[] = [
   ['download-artifact into dist/, npx gitguard', checkoutJob(artifactStep('dist/'), NPX)],
   ['download-artifact into node_modules, then the action', checkoutJob(artifactStep('node_modules'), OWN)],
-  ['actions/cache of ~/.npm, npx gitguard', checkoutJob(cacheStep('~/.npm'), NPX)],
+  // npxcache190: npx with a fresh cache reads nothing of ~/.npm (a plain `npx gitguard` loses).
+  [
+    'actions/cache of ~/.npm, npx with a fresh cache',
+    checkoutJob(cacheStep('~/.npm'), runStep('npx --cache "$(mktemp -d)" gitguard audit')),
+  ],
   [
     'actions/cache/save of target/, npx gitguard',
     checkoutJob(cacheStep('target/').replace('cache@', 'cache/save@'), NPX),
