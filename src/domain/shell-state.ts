@@ -157,10 +157,13 @@ const PACKAGE_BIN = /^(?:(?:\$\{?PWD\}?|\$\{?CI_PROJECT_DIR\}?|\$\{?GITHUB_WORKS
 /**
  * A path in the runner's own places, not the checkout's: $HOME's, `~`'s, or absolute outside the
  * forges' checkout folders. A file there is the runner image's (`source ~/.nvm/nvm.sh`), as a PATH
- * folder there is; one in the checkout can redefine gitguard.
+ * folder there is; one in the checkout can redefine gitguard. Not the temp folders (/tmp, /var/tmp,
+ * /dev/shm), which every step may write unjudged, so an earlier step may have planted a program or a
+ * startup file there; nor a path with a `.`, `..` or empty segment, which may lead anywhere.
  */
 export const runnersOwn = (path: string): boolean =>
-  /^(?:\$\{?HOME\}?(?:\/.*)?|~(?:\/.*)?|\/(?!home\/runner\/work|builds\/).*)$/.test(path);
+  /^(?:\$\{?HOME\}?(?:\/.*)?|~(?:\/.*)?|\/(?!home\/runner\/work|builds\/).*)$/.test(path) &&
+  !/^\/(?:tmp|var\/tmp|dev\/shm)(?:\/|$)|\/\.{1,2}(?:\/|$)|\/\//.test(path);
 
 /** `set` with its options: -e / +e, -o errexit, -o pipefail, bundled (`-euxo pipefail`). */
 function setOptions(s: number, args: readonly string[]): number {
