@@ -4,6 +4,7 @@
 // writing, moving or removing the git folder (`rm -rf .git`), a redirection into it
 // (`echo ref > .git/HEAD`), read on the `>` the shell reads as redirections.
 import { base } from './gitguard-call.js';
+import { quietGitKey } from './env-names.js';
 
 /**
  * git commands that move HEAD or make another repository of the checkout's folder. Not `clone` nor
@@ -58,6 +59,50 @@ export const GIT_FOLDER = /(?:^|\/)\.git(?:\/|$)/;
 /** A redirection into the git folder (`echo ref > .git/HEAD`): its target is no word of the command. */
 const GIT_REDIRECT = />{1,2}\|?\s*["']?(?:[^\s"'<>;&|]*\/)?\.git\//;
 
+/** `git config`'s options that read or remove settings (it sets none), and those taking a value. */
+const CONFIG_READS =
+  /^(?:--get(?:-all|-regexp|-urlmatch|-color|-colorbool)?|-l|--list|--unset(?:-all)?|--remove-section|get|list|unset|remove-section)$/;
+const CONFIG_VALUED = new Set(['-f', '--file', '--blob', '--type', '--default', '--comment', '--value']);
+
+/**
+ * Whether git's `args` give it a program to run (git-config(1)), by a setting that is not quiet
+ * (env-names.ts quietGitKey: `alias.w='!cp x ci/gate.sh'`, `core.pager`, `diff.external`,
+ * `core.hooksPath`): `now` by `-c`/`--config-env` (this command may run it) or `git config --edit`
+ * (its editor); `later` by `git config` setting one (a later git command may run it). What that
+ * program writes or moves is not read: it may change the checkout.
+ */
+function gitRunsConfigured(args: readonly string[]): 'now' | 'later' | false {
+  let k = 0;
+  for (; k < args.length && args[k]!.startsWith('-'); k += GIT_VALUE.has(args[k]!) ? 2 : 1) {
+    // `-c k=v` in two words, `--config-env=k=V` in one.
+    const [opt, value] = args[k]!.includes('=') ? args[k]!.split(/=(.*)/s) : [args[k]!, args[k + 1] ?? ''];
+    if ((opt === '-c' || opt === '--config-env') && !quietGitKey(value!.replace(/=.*$/s, ''))) return 'now';
+  }
+  if (args[k] !== 'config') return false;
+  const rest = args.slice(k + 1);
+  if (rest.some((a) => CONFIG_READS.test(a))) return false;
+  if (rest.some((a) => a === '-e' || a === '--edit' || a === 'edit')) return 'now';
+  const named = rest.filter((a, i) => !a.startsWith('-') && !CONFIG_VALUED.has(rest[i - 1] ?? ''));
+  const key = named[0] === 'set' ? named[1] : named[0];
+  return key !== undefined && !quietGitKey(key) && 'later';
+}
+
+/**
+ * Whether the command `words` is `git config` setting a program (gitRunsConfigured `later`): a git
+ * command after it in the job may run it (step-env.ts changesLaterSteps, shell-run.ts); git's own
+ * for gitguard reads no such setting (collect/child-env.ts), so alone it changes nothing.
+ */
+export const setsGitProgram = (words: readonly string[]): boolean =>
+  base(words[0] ?? '') === 'git' && gitRunsConfigured(words.slice(1)) === 'later';
+
+/** Whether `words` is a git command that may run a program set before it: any but `git config` (its `--edit`: changesCheckout). */
+export function mayRunGitProgram(words: readonly string[]): boolean {
+  if (base(words[0] ?? '') !== 'git') return false;
+  let k = 1;
+  while (k < words.length && words[k]!.startsWith('-')) k += GIT_VALUE.has(words[k]!) ? 2 : 1;
+  return words[k] !== 'config';
+}
+
 /** Whether the command `words` (past its wrappers) changes the commit or repository the checkout holds. */
 export function changesCheckout(words: readonly string[]): boolean {
   const [name, ...args] = words;
@@ -65,6 +110,7 @@ export function changesCheckout(words: readonly string[]): boolean {
   const tool = base(name);
   if (WRITERS.has(tool)) return args.some((a) => GIT_FOLDER.test(a));
   if (tool !== 'git') return false;
+  if (gitRunsConfigured(args) === 'now') return true;
   let k = 0;
   while (k < args.length && args[k]!.startsWith('-')) k += GIT_VALUE.has(args[k]!) ? 2 : 1;
   const cmd = args[k];

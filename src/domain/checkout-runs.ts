@@ -11,7 +11,15 @@ import { GITGUARD_WORD, repoPath } from './ci-words.js';
 import { makeScript } from './make-recipe.js';
 import { packageScript, scriptRunner, scriptsOf } from './package-run.js';
 import { programInOption } from './inline-code.js';
-import { quote, runnersOwn, type Checkout, type CheckoutRun, type FileAt, type ShellMode } from './shell-state.js';
+import {
+  noExec,
+  quote,
+  runnersOwn,
+  type Checkout,
+  type CheckoutRun,
+  type FileAt,
+  type ShellMode,
+} from './shell-state.js';
 
 /** Files followed per step run, and the size of each. */
 const MAX_FILES = 64;
@@ -37,6 +45,7 @@ function textAt(raw: string | undefined, co: Checkout): string | undefined {
 
 /** How `shell flags...` starts a script: errexit and pipefail from its flags; undefined: an option not read. */
 function modeOf(flags: readonly string[]): ShellMode | undefined {
+  if (noExec(flags)) return undefined;
   const mode = { ...PLAIN };
   for (let k = 0; k < flags.length; k += 1) {
     const f = flags[k]!;
@@ -121,6 +130,10 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
     const text = textAt(args[0], co);
     return text === undefined ? 'unfollowed' : { source: true, text, mode: PLAIN };
   }
+  // git runs no file of the checkout it names (`git diff ci/gate.sh`, `git add`, `git show x:ci/gate.sh`):
+  // what it writes there is read as a write (written-targets.ts) or a move (checkout-moves.ts), and a
+  // file it runs by an alias or hook (`git -c alias.g='!bash ci/gate.sh' g`) is not followed: no gate.
+  if (name === 'git') return undefined;
   const tool = base(name);
   if (SHELLS.has(tool)) {
     const at = args.findIndex((a, k) => !/^[-+]/.test(a) && !/^[-+]\w*[oO]$/.test(args[k - 1] ?? ''));

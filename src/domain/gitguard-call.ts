@@ -12,11 +12,16 @@ export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh'
 export const base = (w: string): string => w.slice(w.lastIndexOf('/') + 1);
 
 /**
- * Commands that print or look up their words, or copy, move, make or remove the files they name
- * (`cp g node_modules/.bin/gitguard` runs nothing): gitguard among them is data.
+ * Commands that print or look up their words, read the files they name and run none of them (`grep
+ * -q x ci/gate.sh`, `sha256sum ci/gate.sh`, `shellcheck ci/gate.sh`), or copy, move, make or remove
+ * them (`cp g node_modules/.bin/gitguard` runs nothing): gitguard among them is data. Not a reader
+ * that may run a program it is given (awk, sed's `e`, rg's `--pre`, less's LESSOPEN).
  */
 const INERT = new Set([
   ...['echo', 'printf', 'cat', 'which', 'type', 'hash', 'test', '[', '[[', 'ls', 'export'],
+  ...['grep', 'egrep', 'fgrep', 'zgrep', 'head', 'tail', 'wc', 'nl', 'od', 'hexdump', 'strings', 'file', 'stat'],
+  ...['md5sum', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'b2sum', 'shasum', 'cksum', 'sum'],
+  ...['diff', 'cmp', 'comm', 'shellcheck', 'readlink', 'realpath', 'basename', 'dirname', 'du'],
   ...['cp', 'mv', 'ln', 'rm', 'mkdir', 'chmod', 'chown', 'touch', 'tee', 'rsync'],
 ]);
 const INSTALLS = new Set(['install', 'i', 'add', 'ci', 'global', 'upgrade', 'update']);

@@ -7,7 +7,7 @@ import { eventTest } from './actions-run.js';
 import { checkoutRun } from './checkout-runs.js';
 import { commandString, wrappedStart } from './command-wrappers.js';
 import { caseCommand, ifCommand, loopCommand, merge } from './shell-compound.js';
-import { changesCheckout } from './checkout-moves.js';
+import { changesCheckout, mayRunGitProgram, setsGitProgram } from './checkout-moves.js';
 import { writesFiles } from './written-targets.js';
 import { cdTarget, commandDirs, FOLDER, makesRepository } from './step-folder.js';
 import {
@@ -26,6 +26,7 @@ import {
   N,
   HOOK_FUNCTIONS,
   newDefs,
+  noExec,
   P,
   quote,
   S,
@@ -293,9 +294,11 @@ export class Shell {
     const i = commandStart(all);
     const words = argWords(all.slice(i), this.noArgs && !inFunc);
     const assigned = [...all.slice(0, i), ...(DECLARES.has(words[0] ?? '') ? all.slice(i + 1) : [])];
-    // A variable, or a checkout moved to another commit, the rest of the run cannot follow (step-env.ts).
-    if (assigned.some((w) => unfollowedAssignment(w.value)) || changesCheckout(words))
-      cur = new Set([...cur].map((s) => s | N));
+    // A variable, a checkout moved to another commit, a git program set before (`git config alias.w
+    // '!...'` then `git w`): the rest of the run cannot follow (step-env.ts, checkout-moves.ts).
+    const moved = changesCheckout(words) || (this.budget.gitProgram === true && mayRunGitProgram(words));
+    if (moved || assigned.some((w) => unfollowedAssignment(w.value))) cur = new Set([...cur].map((s) => s | N));
+    this.budget.gitProgram ||= setsGitProgram(words);
     if (!words.length || DECLARES.has(words[0]!)) {
       const values = assigned.map((w) => w.value);
       cur = new Set([...cur].map((s) => assignStatus(s, values, this.budget.status)));
@@ -350,7 +353,8 @@ export class Shell {
     }
     if (SHELLS.has(base(name))) {
       const inline = inlineScript(args, heredocs);
-      if (inline) return flow(this.nested(inline.script, cur, inline.mode));
+      if (inline)
+        return flow(noExec(args) ? each((s) => status(s | N, false)) : this.nested(inline.script, cur, inline.mode));
     }
     // `flock f -c 'cmd'`, `script -e -c 'cmd'`: the shell runs the string, its status passed on.
     const handed = commandString(words);

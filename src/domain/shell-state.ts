@@ -184,6 +184,20 @@ function setOptions(s: number, args: readonly string[]): number {
 }
 
 /**
+ * Whether a shell's options before its script, `-c` string or first word set noexec (`bash -n
+ * ci/gate.sh`, `sh -nc '...'`, `set -o noexec`): it reads the commands and runs none of them.
+ */
+export function noExec(args: readonly string[]): boolean {
+  for (let k = 0; k < args.length; k += 1) {
+    const a = args[k]!;
+    if (!/^[-+][a-zA-Z]/.test(a)) return false;
+    if (/^-[a-zA-Z]*n/.test(a)) return true;
+    if (/^[-+][a-zA-Z]*[oO]$/.test(a) && (k += 1) < args.length && a[0] === '-' && args[k] === 'noexec') return true;
+  }
+  return false;
+}
+
+/**
  * Where a command's name stands: past its assignments and the wrappers that run it once with its
  * status (`sudo -E`, `timeout 60`: command-wrappers.ts); `exec` is the shell's own (shell-run.ts).
  */
@@ -206,7 +220,8 @@ export function commandStart(all: readonly Word[]): number {
 export function optionsAfter(name: string, args: readonly string[]): ((s: number) => number[]) | undefined {
   if (name === 'set') {
     if (args.some((a) => /[$`]/.test(a))) return (s) => [s & ~S, s & ~(E | P | S)];
-    return (s) => [status(setOptions(s, args), false)];
+    // `set -n`: bash reads the commands after it and runs none (noExec): nothing after it is followed.
+    return (s) => [status(setOptions(s, args) | (noExec(args) ? N : 0), false)];
   }
   if (name !== 'shopt' || !args.some((a) => /^-\w*o/.test(a))) return undefined;
   const on = args.some((a) => /^-\w*s/.test(a)) ? '-o' : '+o';
@@ -297,6 +312,8 @@ export interface ShellBudget {
   status?: string | undefined;
   /** Where each run is (step-folder.ts): a gitguard run gates only in the checkout. */
   folders: FolderTable;
+  /** A `git config` setting a program was read (checkout-moves.ts setsGitProgram): a git command after it may run it. */
+  gitProgram?: boolean;
 }
 
 /**

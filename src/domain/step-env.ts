@@ -14,7 +14,15 @@ import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.
 import { commandString } from './command-wrappers.js';
 import { addsToolFolders, writesEnvFile } from './runner-files.js';
 import { gitSettingLoses } from './env-names.js';
-import { changesCheckout, GIT_FOLDER, GIT_VALUE, redirectionsOnly, writesGitFolder } from './checkout-moves.js';
+import {
+  changesCheckout,
+  mayRunGitProgram,
+  setsGitProgram,
+  GIT_FOLDER,
+  GIT_VALUE,
+  redirectionsOnly,
+  writesGitFolder,
+} from './checkout-moves.js';
 
 /** The variables the gate step's own reading follows itself (BASH_ENV's file, make's flags: checkout-runs.ts). */
 const FOLLOWED = /^(?:BASH_ENV|SHELLOPTS|BASHOPTS|MAKEFLAGS|MFLAGS|GNUMAKEFLAGS)$/;
@@ -214,8 +222,10 @@ export function changesLaterSteps(written: string, away = false, goMoved = false
   if (/GITHUB_PATH/.test(script) && !addsToolFolders(script, goMoved)) return true;
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;
+  let configured = false; // a git program set (`git config alias.w '!...'`): a git command after it may run it
   for (const words of commandWords(parseScript(script))) {
-    if (changesCheckout(words) || writesGoSettings(words)) return true;
+    if (changesCheckout(words) || writesGoSettings(words) || (configured && mayRunGitProgram(words))) return true;
+    configured ||= setsGitProgram(words);
     away ||= leavesCheckout(words);
     if (writtenPaths(words).some((p) => away || programPlace(p))) return true;
   }
