@@ -5,11 +5,12 @@
 // ESLint over everything else without type information, then Prettier's check. The typed lane is the
 // longer one; the other fills the second core instead of waiting on it. Each one's output is printed
 // whole when it ends, under its name; any failure fails the lint. The tools run as node processes of
-// their own (no npx/npm in between, ~0.4 CPU-s each), with a larger young generation and the collector
-// on the main thread: the same work in less CPU, on a machine whose cores are shared.
+// their own (no npx/npm in between, ~0.4 CPU-s each), with a larger young generation, that size from
+// the start (--min-semi-space-size: ESLint without types 16.8-17.7 CPU-s instead of 18.4-19.7), and the
+// collector on the main thread: the same work in less CPU, on a machine whose cores are shared.
 import { printCaptured, runCaptured } from './captured.mjs';
 
-const NODE = [process.execPath, '--max-semi-space-size=64', '--single-threaded-gc'];
+const NODE = [process.execPath, '--max-semi-space-size=64', '--min-semi-space-size=64', '--single-threaded-gc'];
 const LANES = [
   [['eslint: src/, typed', [...NODE, 'scripts/eslint-typed.mjs']]],
   [
