@@ -118,3 +118,16 @@ describe('npxgate189: what npx runs after a removal or a write through a link', 
     );
   });
 });
+
+// GitLab: the gate job's own lines before its audit, read the same way (runGateLost carries the lookup).
+describe('npxgate189: GitLab, a write through a committed link before npx gitguard audit', () => {
+  const CI = '.gitlab-ci.yml';
+  const gate = (line: string): Record<string, string> => ({
+    [CI]: `gitguard:\n  script:\n    - ${line}\n    - npx gitguard audit\n`,
+  });
+  const START = gate('echo start');
+  const batch = gateBatch(START);
+  it('build -> .: lost', batch.add(START, gate('tar -xzf x.tgz -C build'), false, undefined, { build: '.' }));
+  it('build a real folder: kept', batch.add(START, { ...gate('tar -xzf x.tgz -C build'), 'build/.keep': '' }, true));
+  it('rm -rf node_modules: kept', batch.add(START, gate('rm -rf node_modules'), true));
+});
