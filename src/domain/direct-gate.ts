@@ -74,14 +74,26 @@ export function plainRestoreKeeps(script: string, folder: string | null, before:
   const other = some(parseScript(script), (words) => {
     if (!words.some((w) => /gitguard/.test(w))) return false;
     calls += 1;
-    if (!direct(words)) return true;
-    const at = words.findIndex((w) => /gitguard/.test(w));
-    const args = words.slice(at + 1);
-    const sub = args.findIndex((w) => w === 'audit' || w === 'verify');
-    return !namesNoPath(args.filter((_, k) => k !== sub));
+    return !direct(words) || namesPath(words);
   });
   return calls > 0 && !other;
 }
+
+/** Whether a command naming gitguard names a path of the workspace in its arguments (audit-options.ts namesNoPath). */
+function namesPath(words: readonly string[]): boolean {
+  const at = words.findIndex((w) => /gitguard/.test(w));
+  const args = words.slice(at + 1);
+  const sub = args.findIndex((w) => w === 'audit' || w === 'verify');
+  return !namesNoPath(args.filter((_, k) => k !== sub));
+}
+
+/**
+ * Whether a direct call in `script` names a path of the workspace (`--baseline base.json`,
+ * `--allowed-signers f`, `-C sub`): a file written before it is what it reads (a baseline written in
+ * the run excuses what it lists), so a write there is judged as reaching it.
+ */
+export const directCallNamesPath = (script: string): boolean =>
+  some(parseScript(script), (words) => direct(words) && namesPath(words));
 
 /** Whether `script` calls gitguard itself by name as a check in one of its commands (direct). */
 export const callsGitguardDirectly = (script: string): boolean => some(parseScript(script), direct);

@@ -131,3 +131,19 @@ describe('npxgate189: GitLab, a write through a committed link before npx gitgua
   it('build a real folder: kept', batch.add(START, { ...gate('tar -xzf x.tgz -C build'), 'build/.keep': '' }, true));
   it('rm -rf node_modules: kept', batch.add(START, gate('rm -rf node_modules'), true));
 });
+
+// A direct call naming a file of the workspace reads it: a baseline written before it excuses what
+// it lists (`--baseline base.json` after `curl -o base.json URL`). It kept the gate before (npx's
+// lookup alone was judged); the same call after a write elsewhere loses it too (the path is not
+// judged here: fail closed), and a removal keeps it.
+describe('npxgate189: a direct call naming a file after a write', () => {
+  const G = run('npx gitguard audit --baseline base.json');
+  const files = { 'base.json': '{}' };
+  const START = checkoutJob('', G, files);
+  const batch = gateBatch();
+  it(
+    'curl -o base.json: lost',
+    batch.add(START, checkoutJob(run('curl -sSo base.json https://x.example/b'), G, files), false),
+  );
+  it('rm -rf node_modules: kept', batch.add(START, checkoutJob(run('rm -rf node_modules'), G, files), true));
+});
