@@ -4,8 +4,9 @@
 // or a file that cannot be read: it counts as changing it (no gate). Answers kept per run.
 import type { GitObject } from './objects.js';
 import { earlierRuns, type Earlier } from '../domain/earlier-steps.js';
-import { writtenTargets } from '../domain/written-targets.js';
+import { touched, writtenTargets } from '../domain/written-targets.js';
 import { writesReach } from './written-reach.js';
+import { npxLookupReached } from './npx-reach.js';
 import { foldName as fold } from '../domain/path-way.js';
 import type { Checkout, FileAt } from '../domain/shell-state.js';
 import { runContext } from './run-context.js';
@@ -100,7 +101,7 @@ async function earlierWritesAt(
       if (depth === 0) continue; // the step's own script: earlierStep read its writes
       const w = writtenTargets(script, dir);
       if (w === undefined) return undefined;
-      writes.push(...w);
+      writes.push(...touched(w));
     }
     for (const [p, f] of files) if (f !== null && f !== 'tree') ran.push(p);
   }
@@ -162,7 +163,9 @@ export async function directGateAt(
     if (r === UNREAD || r.mention) return true;
     for (const before of r.pending ?? []) if (await clear(before)) return true;
     const judged = (s: GateStep): boolean => !s.off && stepJudged({ ...s, before: undefined }, scriptGates);
-    for (const s of r.steps) if (judged(s) && (await clear(s.before))) return true;
+    const reached = async (s: GateStep): Promise<boolean> =>
+      !!s.lookup && (await npxLookupReached(read, tip, s.lookup));
+    for (const s of r.steps) if (judged(s) && (await clear(s.before)) && !(await reached(s))) return true;
   }
   return false;
 }

@@ -25,7 +25,7 @@ import { changesLaterSteps, envLoses, envWritesBefore } from '../domain/step-env
 import { writesGitFolder } from '../domain/checkout-moves.js';
 import { movesGo } from '../domain/runner-files.js';
 import { earlierStep, ownBefore, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
-import { eachAbove, gateWrites, ownActionLost, type Restored } from '../domain/checkout-writes.js';
+import { eachAbove, gateWrites, ownActionLost, type NpxLookup, type Restored } from '../domain/checkout-writes.js';
 import { switchedOff } from '../domain/switched-off.js';
 import { trustedActions, trustedImages } from './trusted-actions.js';
 import { containersLose } from './ci-images.js';
@@ -94,6 +94,8 @@ export interface GateStep {
   before?: readonly Earlier[] | undefined;
   /** Files of the checkout written before it, by path: lost where its chain reads one (collect/written-reach.ts). */
   writes?: readonly string[];
+  /** A direct call's writes: lost where the commit's links lead one into npx's lookup (npx-reach.ts). */
+  lookup?: NpxLookup;
   /** The scripts before it in its job that write $GITHUB_ENV (step-env.ts envWritesBefore). */
   envWrites?: string;
   /** GitLab's job name (start-fetches.ts). */

@@ -193,6 +193,7 @@ export async function gitlabSteps(
       const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
       const script = lines.join('\n');
       const before = ownEarlier(script, ROOT.folder, gitlabFetches(name));
+      const written = runGateLost(undefined, script, before, ROOT.folder);
       out.steps.push({
         job: name,
         script,
@@ -212,7 +213,8 @@ export async function gitlabSteps(
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
           includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||
           changesLaterSteps(ownBefore(script) ?? '', false, false, gitlabFetches(name)) ||
-          runGateLost(undefined, script, before, ROOT.folder),
+          written.lost,
+        ...(written.lookup && { lookup: written.lookup }),
         before,
       });
       return [...keys].some((key) => RUNNING.has(key) && mergedRuns(candidatesFor(key)));

@@ -18,6 +18,7 @@ import { checkoutRewrites, earlierAt, fileAt } from './earlier-files.js';
 import type { Place } from '../domain/step-folder.js';
 import { readingOf, type ReadText } from './caller-steps.js';
 import { writesReach } from './written-reach.js';
+import { npxLookupReached } from './npx-reach.js';
 
 const MAX_ROUNDS = 12;
 const MAX_FILES = 64;
@@ -114,9 +115,10 @@ async function stepsGateAt(
     // The step's own words, its variables and the $GITHUB_ENV lines before it may name a written file too.
     const said = [full.script, ...full.vars.values(), full.envWrites ?? ''].join('\n');
     if (full.writes && (await writesReach(read, tip, full.writes, said, full.at.folder, run))) continue;
+    if (full.lookup && (await npxLookupReached(read, tip, full.lookup))) continue;
     // What the checkout files those steps run write: a file the gate's chain runs, or one they run later.
     if (full.before?.length && (await checkoutRewrites(read, tip, full.before, said, full.at.folder, run))) continue;
-    const step = { ...full, before: undefined, writes: undefined };
+    const step = { ...full, before: undefined, writes: undefined, lookup: undefined };
     const files = filesRun(step.script, dirOf(step.at).dir);
     if (!files) return UNREAD;
     const reaches = files.some((f) => chain.has(f.path));

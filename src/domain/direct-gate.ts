@@ -81,14 +81,24 @@ function eachCall(script: string, ok: (words: string[]) => boolean): boolean {
  */
 export function plainRestoreKeeps(script: string, folder: string | null, before: readonly Earlier[]): boolean {
   if (folder !== '' || runsFiles(before)) return false;
-  return eachCall(script, (words) => {
-    if (!direct(words)) return false;
-    const at = words.findIndex((w) => /gitguard/.test(w));
-    const args = words.slice(at + 1);
-    const sub = args.findIndex((w) => w === 'audit' || w === 'verify');
-    return namesNoPath(args.filter((_, k) => k !== sub));
-  });
+  return eachCall(script, (words) => direct(words) && !namesPath(words));
 }
+
+/** Whether a command naming gitguard names a path of the workspace in its arguments (audit-options.ts namesNoPath). */
+function namesPath(words: readonly string[]): boolean {
+  const at = words.findIndex((w) => /gitguard/.test(w));
+  const args = words.slice(at + 1);
+  const sub = args.findIndex((w) => w === 'audit' || w === 'verify');
+  return !namesNoPath(args.filter((_, k) => k !== sub));
+}
+
+/**
+ * Whether a direct call in `script` names a path of the workspace (`--baseline base.json`,
+ * `--allowed-signers f`, `-C sub`): a file written before it is what it reads (a baseline written in
+ * the run excuses what it lists), so a write there is judged as reaching it.
+ */
+export const directCallNamesPath = (script: string): boolean =>
+  some(parseScript(script), (words) => direct(words) && namesPath(words));
 
 /**
  * Whether a `run:` gate step keeps its gate after npm's cache was restored (action-writes.ts

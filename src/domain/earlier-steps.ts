@@ -11,7 +11,7 @@ import { SHELLS, base } from './gitguard-call.js';
 import { checkoutRun } from './checkout-runs.js';
 import { commandStart, inlineScript, type Checkout } from './shell-state.js';
 import { changesLaterSteps, usesChangesLaterSteps } from './step-env.js';
-import { writesCheckout, writtenTargets } from './written-targets.js';
+import { writesCheckout, writtenTargets, type Targets } from './written-targets.js';
 import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
 import { foreignShell, interpreterReaches } from './inline-code.js';
@@ -211,7 +211,12 @@ export function earlierStep(
   if (!writes) return NONE;
   // The files it writes, where each folder it runs in tells them (written-targets.ts).
   const paths = folders.map((f) => writtenTargets(run, f));
-  return paths.length && paths.every((p) => p !== undefined) ? { kind: 'written', paths: paths.flat() } : WRITTEN;
+  if (!paths.length || paths.some((p) => p === undefined)) return WRITTEN;
+  const told = paths as Targets[];
+  return {
+    kind: 'written',
+    paths: { written: told.flatMap((t) => t.written), removed: told.flatMap((t) => t.removed) },
+  };
 }
 
 /**
@@ -226,7 +231,7 @@ export type EarlierResult =
   | { kind: 'loses' }
   | { kind: 'runs'; steps: Earlier[] }
   | { kind: 'restore'; reach: 'plain' | 'workspace'; paths: Earlier[]; npm?: true }
-  | { kind: 'written'; paths?: string[] }
+  | { kind: 'written'; paths?: Targets }
   | { kind: 'npm-cache' };
 
 const NONE: EarlierResult = { kind: 'none' };

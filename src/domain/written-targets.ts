@@ -20,8 +20,10 @@ import {
 /** git commands that write files of the checkout from elsewhere (`git checkout x -- f`, `git apply p.diff`). */
 const GIT_PATCHES =
   /^(?:checkout|restore|apply|am|stash|cherry-pick|merge|pull|rebase|reset|switch|revert|clean|checkout-index|read-tree|submodule|sparse-checkout|bisect)$/;
-/** Commands that write, rewrite or remove every path they name (a chain sourcing a removed file runs without it). */
-const EVERY_PATH = /^(?:rm|unlink|shred|rmdir|srm|sponge|dos2unix|unix2dos|mac2unix|ed|red|ex|vi|vim|nvim|emacs)$/;
+/** Commands that write or rewrite every path they name (shred overwrites it, `-u` removes it after). */
+const EVERY_PATH = /^(?:shred|sponge|dos2unix|unix2dos|mac2unix|ed|red|ex|vi|vim|nvim|emacs)$/;
+/** Commands that remove every path they name and write none (a chain sourcing a removed file runs without it). */
+const REMOVES = /^(?:rm|unlink|rmdir|srm)$/;
 /** The same only in place: `perl -pi`, `ruby -i`, gawk's `-i inplace`, `yq -i`. */
 const IN_PLACE: Record<string, RegExp> = {
   perl: /^-[A-Za-z]*i/,
@@ -95,20 +97,35 @@ export function writesCheckout(written: string): boolean {
 }
 
 /**
- * The files of the checkout `written` writes, run in `folder` (null: not known), as paths from the
- * root (a folder written into by its path: `cp a out/` is `out`); undefined where one is not told: a
- * path by a variable or pattern, `.` (tar x, curl -O, unzip), a patch or git's checkout, a link made
- * or a `cd` first, a folder not known. `npm version` and `npm pkg` write package.json and its lock.
+ * The files of the checkout a script touches, as paths from the root: those it writes (copies,
+ * fetches, unpacks, edits, redirections, `mv`'s destination) apart from those it only removes (`rm`,
+ * `unlink`, `rmdir`, `mv`'s and `git mv`'s sources, `git rm`, `git clean`'s folder). A reading of
+ * what runs from the checkout (a chain, a restore) counts both: a chain sourcing a removed file runs
+ * without it. npx's lookup counts the writes only: a removal plants nothing there.
  */
-export function writtenTargets(written: string, folder: string | null): string[] | undefined {
-  const w = writes(written, folder);
-  return w === 'none' ? [] : w;
+export interface Targets {
+  written: readonly string[];
+  removed: readonly string[];
 }
 
-function writes(written: string, folder: string | null): string[] | undefined | 'none' {
+/** Every path `t` touches, written or removed. */
+export const touched = (t: Targets): string[] => [...new Set([...t.written, ...t.removed])];
+
+/**
+ * The files of the checkout `written` writes or removes, run in `folder` (null: not known), as paths
+ * from the root (a folder written into by its path: `cp a out/` is `out`); undefined where one is not
+ * told: a path by a variable or pattern, `.` (tar x, curl -O, unzip), a patch or git's checkout, a link
+ * made or a `cd` first, a folder not known. `npm version` and `npm pkg` write package.json and its lock.
+ */
+export function writtenTargets(written: string, folder: string | null): Targets | undefined {
+  const w = writes(written, folder);
+  return w === 'none' ? { written: [], removed: [] } : w;
+}
+
+function writes(written: string, folder: string | null): Targets | undefined | 'none' {
   const script = runnerPlaces(written);
-  // Each path with the folder it counts from, marked where an unpacking writes under it (`/`).
-  const raw: Array<[path: string, dir: string | null, unpacked: boolean]> = [];
+  // Each path with the folder it counts from, marked where an unpacking writes under it (`/`), and whether it is only removed.
+  const raw: Array<[path: string, dir: string | null, unpacked: boolean, removed?: true]> = [];
   let moved = false;
   let patched = false;
   let followed = false;
@@ -124,6 +141,7 @@ function writes(written: string, folder: string | null): string[] | undefined | 
     raw.push(...told.map((p): [string, string | null, boolean] => [p, dir, unpacks && p !== '.']));
     for (const p of [...morePaths(tool, words.slice(1)).filter(inCheckout), ...packageEdits(tool, words.slice(1))])
       raw.push([p, dir, false]);
+    for (const p of removedPaths(tool, words.slice(1)).filter(inCheckout)) raw.push([p, dir, false, true]);
   }
   const redirections = redirectionsOnly(script);
   for (const m of redirections.matchAll(REDIRECT)) {
@@ -135,16 +153,20 @@ function writes(written: string, folder: string | null): string[] | undefined | 
   if (!patched && !raw.length) return 'none';
   if (patched || moved || folder === null) return undefined;
   const out: string[] = [];
-  for (const [r, dir, unpacked] of raw) {
+  const removed = new Set<string>();
+  for (const [r, dir, unpacked, gone] of raw) {
     // The workspace's own name counts from its root, `$PWD` from the folder the command runs in.
     const root = WORKSPACE.test(r);
     const q = root ? r.replace(WORKSPACE, '') : r.replace(PLACE, './');
     const at = root ? '' : dir;
-    const p = UNSURE.test(q) || at === null ? undefined : repoPath(q, at)?.replace(/\/+$/, '');
+    // A removal of the folder a command runs in (`git clean`) is that folder, the root too.
+    const here = gone && /^\.\/?$/.test(q) ? at : undefined;
+    const p = here ?? (UNSURE.test(q) || at === null ? undefined : repoPath(q, at)?.replace(/\/+$/, ''));
     if (p === undefined) return undefined;
-    out.push(unpacked && p ? `${p}/` : p);
+    if (gone) removed.add(p);
+    else out.push(unpacked && p ? `${p}/` : p);
   }
-  const joined = joinWritten([], out);
+  const joined = joinWritten({ written: [], removed: [] }, { written: out, removed: [...removed] });
   return joined === true ? undefined : joined;
 }
 
@@ -203,15 +225,18 @@ export function writesFiles(words: readonly string[]): boolean {
   const tool = base(words[0] ?? '');
   const args = words.slice(1);
   if (tool === 'patch' || (tool === 'git' && gitPatches(args))) return true;
-  return writtenPaths(words).length > 0 || morePaths(tool, args).length > 0 || packageEdits(tool, args).length > 0;
+  return [writtenPaths(words), morePaths(tool, args), packageEdits(tool, args), removedPaths(tool, args)].some(
+    (p) => p.length > 0,
+  );
 }
 
 /**
  * Whether git's `args` change files of the checkout (GIT_PATCHES), but for a branch made at HEAD
- * (`git checkout -b work`, `git switch -c work`, `-B`/`-C`, `-q`): it moves HEAD and writes no file.
+ * (`git checkout -b work`, `git switch -c work`, `-B`/`-C`, `-q`): it moves HEAD and writes no file;
+ * and `git clean` with no option before it, which removes untracked files and writes none (removedPaths).
  */
 function gitPatches(args: readonly string[]): boolean {
-  if (!args.some((a) => GIT_PATCHES.test(a))) return false;
+  if (!args.some((a) => GIT_PATCHES.test(a)) || args[0] === 'clean') return false;
   const [sub, ...rest] = args.filter((a) => a !== '-q' && a !== '--quiet');
   const made = sub === 'checkout' ? /^-[bB]$/ : sub === 'switch' ? /^(?:-[cC]|--create|--force-create)$/ : undefined;
   return !(
@@ -233,14 +258,33 @@ function packageEdits(tool: string, args: readonly string[]): string[] {
 }
 
 /**
+ * The paths of the checkout a command only removes: `rm`, `unlink`, `rmdir`, `mv`'s operands (its
+ * destination is writtenPaths'), `git rm` (not `--cached`), `git mv`'s sources, and the folder `git
+ * clean` runs in (untracked files under it, whatever its paths; `-n` removes none); after `-C` or
+ * `--work-tree` before git's command, not told (`$`).
+ */
+function removedPaths(tool: string, args: readonly string[]): string[] {
+  if (REMOVES.test(tool) || tool === 'mv') return args.filter((a) => !a.startsWith('-'));
+  if (tool !== 'git') return [];
+  const at = args.findIndex((a) => !a.startsWith('-'));
+  const sub = args[at];
+  if (sub === 'clean') return args.some((a) => /^(?:-[A-Za-z]*n|--dry-run)$/.test(a)) ? [] : ['.'];
+  if (sub !== 'rm' && sub !== 'mv') return [];
+  if (at > 0) return ['$'];
+  const rest = args.slice(at + 1).filter((a) => !a.startsWith('-'));
+  if (sub === 'rm') return args.some((a) => /^(?:--cached|-n|--dry-run)$/.test(a)) ? [] : rest;
+  return rest.slice(0, -1);
+}
+
+/**
  * The paths of the checkout a command writes that writtenPaths (which looks for program places) leaves:
- * removals (`rm`, `mv`'s source, `git rm`, `git mv`), in-place editors, an output option's file, an
- * unpacking's (`$`: not told), a compressor's file and its name without the suffix.
+ * in-place editors, an output option's file, an unpacking's (`$`: not told), a compressor's file and
+ * its name without the suffix, `git mv`'s destination.
  */
 function morePaths(tool: string, args: readonly string[]): string[] {
   const named = args.filter((a) => !a.startsWith('-'));
   const inPlace = IN_PLACE[tool];
-  if (EVERY_PATH.test(tool) || tool === 'mv') return named;
+  if (EVERY_PATH.test(tool)) return named;
   if (inPlace && args.some((a) => inPlace.test(a))) return editedFiles(tool, args);
   const out = OUT_OPTION[tool];
   if (out) return args.flatMap((a, i) => (out.test(a) ? [args[i + 1] ?? '$'] : []));
@@ -255,19 +299,19 @@ function morePaths(tool: string, args: readonly string[]): string[] {
   // `find -delete`, `find -exec rm {} +`, `xargs sed -i`: the paths come from elsewhere.
   if (tool === 'find' && args.some((a) => /^-(?:delete|fprint)/.test(a))) return ['$'];
   if ((tool === 'find' || tool === 'xargs') && args.some((a) => RUN_WRITERS.test(base(a)))) return ['$'];
-  if (tool === 'git') return gitRemoves(args);
+  if (tool === 'git') return gitMoved(args);
   return [];
 }
 
-/** `git rm f` (not `--cached`) and `git mv a b`: the paths they name; after `-C` or `--work-tree`, not told. */
-function gitRemoves(args: readonly string[]): string[] {
+/** `git mv a b`: its destination (the last path), written; after `-C` or `--work-tree`, not told. */
+function gitMoved(args: readonly string[]): string[] {
   const at = args.findIndex((a) => !a.startsWith('-'));
-  const sub = args[at];
-  if (sub !== 'rm' && sub !== 'mv') return [];
-  if (args.slice(0, at).length) return ['$'];
-  const rest = args.slice(at + 1);
-  if (sub === 'rm' && rest.some((a) => /^(?:--cached|-n|--dry-run)$/.test(a))) return [];
-  return rest.filter((a) => !a.startsWith('-'));
+  if (args[at] !== 'mv') return [];
+  if (at > 0) return ['$'];
+  return args
+    .slice(at + 1)
+    .filter((a) => !a.startsWith('-'))
+    .slice(-1);
 }
 
 /**
@@ -304,15 +348,15 @@ function splitPrefix(tool: string, args: readonly string[]): string {
 }
 
 /**
- * The files of the checkout `had` and `more` write (writtenTargets' paths), each once; true (not
- * told) where an unpacking's folder (`build/`) comes twice: the links the first makes are a way out
- * for the second (GNU tar writes through a link an earlier run made).
+ * The files of the checkout `had` and `more` write and remove (writtenTargets' paths), each once; true
+ * (not told) where an unpacking's folder (`build/`) is written twice: the links the first makes are a
+ * way out for the second (GNU tar writes through a link an earlier run made).
  */
-export function joinWritten(had: readonly string[], more: readonly string[]): string[] | true {
-  const out = new Set(had);
-  for (const p of more) {
+export function joinWritten(had: Targets, more: Targets): Targets | true {
+  const out = new Set(had.written);
+  for (const p of more.written) {
     if (p.endsWith('/') && out.has(p)) return true;
     out.add(p);
   }
-  return [...out];
+  return { written: [...out], removed: [...new Set([...had.removed, ...more.removed])] };
 }

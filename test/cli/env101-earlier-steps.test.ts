@@ -137,10 +137,12 @@ const KEPT: Case[] = [
     [{ run: 'node ci/test.js 2>&1 | tee test.log' }, gate()],
     { 'ci/test.js': 'console.log(1);\n' },
   ],
-  // `rm -rf node_modules` is left out since redteam184: the told paths do not say a removal from a
-  // copy (`cp -r x node_modules` plants what npx runs), so a write of npx's lookup before a direct
-  // call loses it (fail closed; a removal alone plants nothing: a known over-report).
-  ['cp .env.example .env', [{ run: 'cp .env.example .env' }, gate()], { '.env.example': 'A=1\n' }],
+  // A removal is told apart from a write (npxgate189): removing node_modules plants nothing where npx looks.
+  [
+    'cp .env.example .env, rm -rf node_modules',
+    [{ run: 'cp .env.example .env\nrm -rf node_modules' }, gate()],
+    { '.env.example': 'A=1\n' },
+  ],
 ];
 
 // Each describe's cases judged by one audit of their chain (gate-batch.ts), each test reading its own.

@@ -5,14 +5,11 @@
 // /tmp/y/. .`, `rsync -a /tmp/y/ .`, `curl -O URL`) writes names of its own there; a told write of
 // one of those files writes it. Either before the gate loses it; a write into a folder below the
 // gate's (`-C build`, `cd docs && unzip`, a download in a matrix folder) or a tar that creates keeps it.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
 import { checkoutJob, runStep } from '../helpers/workflow-steps.js';
 import { cleanupJobs, jobPasses } from '../helpers/real-job.js';
+import { offlineNpx } from '../helpers/offline-npx.js';
 
 afterAll(() => {
   cleanupTemp();
@@ -67,17 +64,8 @@ describe('redteam184: what npx looks up, written before a direct gate', () => {
 // the checkout's file. Either passes the unsigned HEAD the job's gitguard would fail. Unpacked under
 // build/, npx finds no gitguard (offline: it fails).
 describe('redteam184: npx runs what was written at the root', () => {
-  const npx = join(dirname(process.execPath), 'npx');
-  const root = mkdtempSync(join(tmpdir(), 'gitguard-rt184-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const made = join(root, 'made');
-  mkdirSync(join(made, 'node_modules/.bin'), { recursive: true });
-  writeFileSync(join(made, 'node_modules/.bin/gitguard'), '#!/bin/sh\nexit 0\n');
-  chmodSync(join(made, 'node_modules/.bin/gitguard'), 0o755);
-  const tgz = join(root, 'x.tgz');
-  execFileSync('tar', ['-czf', tgz, '-C', made, 'node_modules']);
-  const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, npm_config_cache: join(root, 'cache') };
-  const gate = { run: `"${npx}" --offline gitguard audit`, env };
+  const { tgz, gate, cleanup } = offlineNpx('gitguard-rt184-');
+  afterAll(cleanup);
 
   it('tar -xzf at the root: npx runs the archive’s gitguard', () => {
     expect(jobPasses([{ run: `tar -xzf "${tgz}"` }, gate])).toBe(true);

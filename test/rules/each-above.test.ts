@@ -18,7 +18,8 @@ const KINDS: EarlierResult[] = [
   restore('workspace'),
   restore('plain', 'dist'),
   { kind: 'written' },
-  { kind: 'written', paths: ['v.txt'] },
+  { kind: 'written', paths: { written: ['v.txt'], removed: [] } },
+  { kind: 'written', paths: { written: [], removed: ['node_modules'] } },
   { kind: 'runs', steps: run('./a.sh') },
 ];
 const ABOVE: StepsAbove[] = [

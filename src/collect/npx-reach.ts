@@ -1,0 +1,124 @@
+// Whether a direct call's told writes (domain/checkout-writes.ts NpxLookup), whose paths as told miss
+// what npx looks up, land there through the commit's links: each written path is followed as the
+// runner's file system does, link by link at commit `tip` (`build` committed as a link to `.`: `tar
+// -xf x.tgz -C build` unpacks at the root, `cp -r y/. build/` copies there), and so is each link the
+// commit holds under a written folder (a copy or unpacking into it writes through them); the gate's
+// folder too (npm takes the project from the folder the call physically runs in up). Then the real
+// paths are judged as the told ones were (domain/npx-lookup.ts). A link out of the checkout or by an
+// absolute target, a submodule, an entry that cannot be read, two names a case-folding runner takes
+// for one, or more than MAX_HOPS links on one path: reached (fail closed).
+import type { GitObject } from './objects.js';
+import { canonicalMode, LINK_MODE, parseTree, TREE_MODE } from './tree-entry.js';
+import { foldName } from '../domain/path-way.js';
+import { npxLookupWritten } from '../domain/npx-lookup.js';
+import type { NpxLookup } from '../domain/checkout-writes.js';
+
+type Read = (spec: string) => Promise<GitObject | null | undefined>;
+
+/** Links followed on one path before it counts as reaching anywhere (Linux's own limit). */
+const MAX_HOPS = 40;
+/** The most tree entries read under one written folder for its links. */
+const UNDER_BUDGET = 20_000;
+
+/** Whether `lookup`'s writes, followed through `tip`'s links, reach what npx looks up from one of its folders. */
+export async function npxLookupReached(read: Read, tip: string, lookup: NpxLookup): Promise<boolean> {
+  const folders: string[] = [];
+  for (const f of lookup.folders) {
+    const real = f === null ? undefined : await realPath(read, tip, f);
+    if (real === undefined) return true;
+    folders.push(real);
+  }
+  const reaches = (real: string | undefined): boolean =>
+    real === undefined || folders.some((f) => npxLookupWritten([real], f));
+  for (const w of lookup.written) {
+    const real = await realPath(read, tip, w);
+    if (reaches(real)) return true;
+    const links = await linksUnder(read, tip, real!);
+    if (links === true) return true;
+    for (const l of links) if (reaches(await realPath(read, tip, l))) return true;
+  }
+  return false;
+}
+
+/** What a folder of `tip` holds under one name, folded as a case-insensitive runner compares it. */
+type Found = { kind: 'absent' } | { kind: 'unknown' } | { kind: 'entry'; name: string; mode: string; oid: string };
+
+async function entryIn(read: Read, tip: string, folder: readonly string[], name: string): Promise<Found> {
+  const tree = await read(`${tip}:${folder.join('/')}`);
+  if (tree === undefined) return { kind: 'unknown' };
+  if (tree?.type !== 'tree') return { kind: 'absent' };
+  const found = parseTree(tree.body, tip.length === 64 ? 32 : 20).filter((e) => foldName(e.name) === foldName(name));
+  if (!found.length) return { kind: 'absent' };
+  if (found.length > 1) return { kind: 'unknown' };
+  return { kind: 'entry', name: found[0]!.name, mode: canonicalMode(found[0]!.mode), oid: found[0]!.oid };
+}
+
+/**
+ * Where a write to `path` (from the root) lands in the checkout of `tip`, as a path from the root:
+ * each link on the way followed, its own name too (a write to a link writes where it points); past
+ * an entry not there, the rest is made as named. Undefined where that is not known.
+ */
+async function realPath(read: Read, tip: string, path: string): Promise<string | undefined> {
+  const names = path.split('/').filter((n) => n !== '');
+  const out: string[] = [];
+  let hops = 0;
+  let made = false;
+  for (let name = names.shift(); name !== undefined; name = names.shift()) {
+    if (name === '.') continue;
+    if (name === '..') {
+      if (!out.length) return undefined;
+      out.pop();
+      continue;
+    }
+    if (made) {
+      out.push(name);
+      continue;
+    }
+    const at = await entryIn(read, tip, out, name);
+    if (at.kind === 'unknown') return undefined;
+    if (at.kind === 'absent') {
+      made = true;
+      out.push(name);
+      continue;
+    }
+    if (at.mode === LINK_MODE) {
+      const target = await read(at.oid);
+      if (target?.type !== 'blob' || (hops += 1) > MAX_HOPS) return undefined;
+      const to = target.body.toString('utf8');
+      if (to.startsWith('/') || !to || to.includes('\0')) return undefined;
+      names.unshift(...to.split('/'));
+      continue;
+    }
+    // A submodule's checkout (or an entry git does not know) may hold links of its own.
+    if (at.mode !== TREE_MODE && !/^100/.test(at.mode)) return undefined;
+    out.push(at.name);
+  }
+  return out.join('/');
+}
+
+/**
+ * The links the commit holds at any depth under folder `path` (their paths from the root); true where
+ * a submodule, an entry not read or more than UNDER_BUDGET entries leave that not known.
+ */
+async function linksUnder(read: Read, tip: string, path: string): Promise<string[] | true> {
+  const top = await read(`${tip}:${path}`);
+  if (top === undefined) return true;
+  if (top?.type !== 'tree') return [];
+  const out: string[] = [];
+  const folders: Array<[GitObject, string]> = [[top, path]];
+  let seen = 0;
+  for (let t = folders.pop(); t; t = folders.pop()) {
+    for (const e of parseTree(t[0].body, tip.length === 64 ? 32 : 20)) {
+      if ((seen += 1) > UNDER_BUDGET) return true;
+      const mode = canonicalMode(e.mode);
+      const at = t[1] ? `${t[1]}/${e.name}` : e.name;
+      if (mode === LINK_MODE) out.push(at);
+      else if (mode === TREE_MODE) {
+        const sub = await read(e.oid);
+        if (sub?.type !== 'tree') return true;
+        folders.push([sub, at]);
+      } else if (!/^100/.test(mode)) return true;
+    }
+  }
+  return out;
+}
