@@ -23,11 +23,7 @@ import { npxLookupWritten } from './npx-lookup.js';
  * (earlier-steps.ts `npm-cache`): a `run:` gate keeps only with a fresh cache (direct-gate.ts freshCacheKeeps).
  */
 export type Restored =
-  | true
-  | 'copied'
-  | { plain?: true | readonly string[]; written?: true | Targets; npm?: true }
-  | false
-  | undefined;
+  true | 'copied' | { plain?: true | readonly string[]; written?: true | Targets; npm?: true } | false | undefined;
 
 /**
  * `above` with a job's earlier steps (earlierStep results) added. A plain restore's paths are kept
