@@ -10,7 +10,8 @@
 // test/collect/secrets-log-reader.test.ts (the secrets scan's deferred reader against reading each
 // chunk in turn) on --scan N random histories (default 6; 0 skips it; `npm test` runs 3), and
 // test/collect/path-tap.test.ts (the walk's watched-path changes from the scan's log --raw against
-// diff-tree's) on --tap N random histories (default 4; 0 skips it; `npm test` runs 3), and
+// diff-tree's and git ls-tree's, and the scan's findings with the tap against without, refactors past
+// git's rename limit included) on --tap N random histories (default 4; 0 skips it; `npm test` runs 3), and
 // test/cli/redteam39-self-signatures.test.ts (keys of generated self-signatures: git's letter and
 // gpg's user-ID validity against gitguard's) on --self-sigs N keys (default 40; 0 skips it; `npm test` runs 24),
 // as test/cli/cleanpass27-uid-revocations.test.ts (keys of generated user IDs, certifications and

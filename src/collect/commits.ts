@@ -47,6 +47,8 @@ export interface WalkOptions {
   chunkCommits?: number;
   /** The secrets scan's log may give the changes at `paths` (path-tap.ts; the list must be the sorted one). */
   tap?: PathTap;
+  /** Commits of the list not yielded (before the trust root: walk-list.ts); still fed to the scan. */
+  skip?: ReadonlySet<string>;
 }
 
 /** Above this many commits, cat-file's and diff-tree's answers come through a pipe rather than a temp file. */
@@ -133,7 +135,8 @@ async function* readList(
   const gitDir = shadow.gitDir;
   const ranges = lineRanges(requests, opts.chunkCommits ?? CHUNK_COMMITS);
   const total = ranges.reduce((n, r) => n + r.lines, 0);
-  opts.onTotal?.(total);
+  const skip = opts.skip;
+  opts.onTotal?.(Math.max(0, total - (skip?.size ?? 0)));
   if (total === 0) {
     // No commit to read (a tip the checkpoint holds already: `tip ^tip`): no cat-file is started.
     if (paths.length && opts.tap) await opts.tap.settle();
@@ -183,7 +186,12 @@ async function* readList(
   const attachChanges = async (records: CommitRecord[]): Promise<void> => {
     for (const record of records) {
       // Awaited only when the changes read so far are used up (a promise per commit cost more than the rest).
-      const c = nextChange < pendingChanges.length ? pendingChanges[nextChange] : await peekChange();
+      let c = nextChange < pendingChanges.length ? pendingChanges[nextChange] : await peekChange();
+      // A skipped commit's changes are read past: it is not walked (skip).
+      while (skip && c && c.oid !== record.oid && skip.has(c.oid)) {
+        nextChange += 1;
+        c = nextChange < pendingChanges.length ? pendingChanges[nextChange] : await peekChange();
+      }
       if (!record.hashOk) altered.add(record.oid);
       if (c?.oid === record.oid) nextChange += 1;
       else if (record.hashOk)
@@ -211,8 +219,17 @@ async function* readList(
   let need = 0;
   const limit = maxObjectBytes();
   let completed = false;
+  /** Bytes of a skipped commit too large to hold, still to come: passed over. */
+  let discard = 0;
   try {
-    for await (const chunk of cat.chunks) {
+    for await (const answer of cat.chunks) {
+      let chunk: Buffer = answer;
+      if (discard > 0) {
+        const d = Math.min(discard, chunk.length);
+        discard -= d;
+        if (d === chunk.length) continue;
+        chunk = chunk.subarray(d);
+      }
       if (buf.length + partsLen + chunk.length < need) {
         parts.push(chunk);
         partsLen += chunk.length;
@@ -240,6 +257,14 @@ async function* readList(
             null,
             `object ${buf.toString('utf8', pos, sp1 < 0 || sp1 > nl ? nl : sp1)} is missing from the repository`,
           );
+        if (size > limit && skip?.has(buf.toString('latin1', pos, sp1))) {
+          // A skipped commit is not judged: not held either. The scan reads it with its own cat-file.
+          feed?.end(false);
+          const end = nl + 1 + size + 1;
+          discard = Math.max(0, end - buf.length);
+          pos = Math.min(end, buf.length);
+          continue;
+        }
         if (size > limit)
           throw new ObjectTooLargeError(
             buf.toString('latin1', pos, sp1),
@@ -256,6 +281,11 @@ async function* readList(
         const start = nl + 1;
         const next = start + size + 1;
         if (!isCommit) {
+          pos = next;
+          continue;
+        }
+        if (skip?.has(oid)) {
+          feed?.commit(oid, buf.subarray(start, start + size));
           pos = next;
           continue;
         }

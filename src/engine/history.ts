@@ -11,7 +11,7 @@ import { resolveCommitId } from './ledger.js';
 import type { HistoryScope, HistorySession, TrustOptions } from './history-session.js';
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
 import { subscribePathTap } from '../collect/path-tap.js';
-import { sameListWithout } from '../collect/list-chunks.js';
+import { walkListWithout, type WalkList } from '../collect/walk-list.js';
 import { taggedCommitTime } from '../collect/tagged-commit-time.js';
 import { ObjectReader, TamperedObjectError } from '../collect/objects.js';
 import { MissingObjectError } from '../collect/missing-object.js';
@@ -187,12 +187,12 @@ export async function openHistory(
       (await noPolicyFolder(reader, anchors));
     const root = speculative ? undefined : await resolveTrustRoot(rootInput, policyFile);
     const trustRoot = root?.oid;
-    let walkRevisions: string[] | undefined; // the same commits as `revisions`, as the secrets scan lists them
+    let walkList: WalkList | undefined; // the same commits as `revisions`, as the secrets scan lists them
     if (root) {
       // History before the trust root is out of scope: the walk stops at its parents (rootExclusions).
       const parents = await rootExclusions(reader, root.oid, repo.shallow);
-      // Left out of what the walk reads when they exclude nothing more: the scan's list, read once.
-      walkRevisions = await sameListWithout(shadow.gitDir, revisions, parents);
+      // The scan's list, read once, when the parents exclude nothing more or few enough commits to skip.
+      walkList = await walkListWithout(shadow.gitDir, revisions, parents);
       revisions = [...revisions, ...parents];
       description += `, from trust root ${root.oid.slice(0, 12)} (${TRUST_ROOT_SOURCE_TEXT[root.source]}${root.named ? `, ${root.named.slice(0, 12)}, carries no policy: the first commit after it that does` : ''}${root.overruled ? `; the tip's trust_root ${root.overruled.slice(0, 12)} is not honoured, the tip being what is judged: give it once with --trust-root, or audit with --base` : ''})`;
     }
@@ -228,7 +228,7 @@ export async function openHistory(
     });
     if (resumed) {
       revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
-      walkRevisions &&= [...walkRevisions, ...resumed.exclude.map((o) => `^${o}`)];
+      if (walkList) walkList.revisions = [...walkList.revisions, ...resumed.exclude.map((o) => `^${o}`)];
       for (const j of resumed.judged) if (j.policyOk !== undefined) collector.assumeJudged(j.oid, j.policyOk);
       for (const j of resumed.judged) if (j.reach !== undefined) collector.times.assume(j.oid, j.reach, resumed.stops);
     }
@@ -266,7 +266,7 @@ export async function openHistory(
     collectors.push(active);
     // Asked now, before the secrets scan starts its log (it waits for the policy at HEAD, read
     // after this session opens): the scan's log may then say what each commit changes at these paths.
-    const tap = subscribePathTap(shadow.gitDir, walkRevisions ?? revisions, active.walkPaths());
+    const tap = subscribePathTap(shadow.gitDir, walkList?.revisions ?? revisions, active.walkPaths());
     collectors.push({ close: () => tap.release() });
     async function* batches(): AsyncGenerator<CommitFacts[]> {
       // enrich() records each commit's policy before it first waits, so children always see their
@@ -279,7 +279,8 @@ export async function openHistory(
       let previous: CommitFacts[] | Promise<CommitFacts[]> | undefined;
       try {
         for await (const records of walkCommitBatches(shadow, {
-          revisions: walkRevisions ?? revisions,
+          revisions: walkList?.revisions ?? revisions,
+          ...(walkList?.skip ? { skip: walkList.skip } : {}),
           parentsFirst: true,
           paths: active.walkPaths(),
           tap,

@@ -3,8 +3,10 @@
 // histories written with plumbing (merges, octopus merges up to past the scan's combined-diff width,
 // unrelated roots, renames into and out of watched paths and folders, files becoming folders and
 // symlinks, the exec bit, deletions, submodules, names with tabs, quotes, backslashes, newlines and
-// non-ASCII bytes), at random chunk sizes, every commit's changes must be diff-tree's, and the
-// scan's facts the same as without --raw. Seeded: the same cases on every run;
+// non-ASCII bytes, refactors moving and editing up to 320 modules a folder each between packages,
+// watched ones too, past git's rename limit with the folders counted or without), at random chunk
+// sizes, every commit's changes must be diff-tree's, the states they give git ls-tree's, and the
+// scan's facts (its findings, and the renames they were moved by) the same as without --raw -t. Seeded: the same cases on every run;
 // `node scripts/differential.mjs` runs more from random seeds (GITGUARD_TAP_SEED, GITGUARD_TAP_HISTORIES).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,6 +57,12 @@ const PLACES = [
 const pickPath = (i: number): string =>
   ['CODEOWNERS', '.github/workflows/ci.yml', '.gitguard/policy.yml', 'sp ace', 'src/a.txt'][i % 5]!;
 const CONTENTS = ['one\n', 'two\n', 'three\nlines\nhere\n', 'T=plain\n', ''];
+/** A credential the scan finds, in some of the modules a refactor moves. */
+const KEY = 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzKq9Lm2Vt4\nAWS_ACCESS_KEY_ID=AKIAZ7QK3M5N7P2R4T6V\n';
+/** Folders a refactor fills with modules (one folder each) and moves between, watched ones too. */
+const PACKAGES = ['mods', 'lib', '.gitguard', 'sp ace', '.github/workflows'];
+/** Modules per package: few, and past git's rename limit (300) with their folders counted, or without. */
+const MODULE_COUNTS = [3, 20, 150, 170, 200, 320];
 
 type Entry = [mode: string, oid: string];
 
@@ -69,7 +77,7 @@ const fastImportPath = (p: string): string =>
  * A random history with exactly the trees, modes and parents asked for, written by one
  * `git fast-import` stream (blobs and commits named by marks until git has written them).
  */
-function randomHistory(seed: number, n: number): { r: TestRepo; tip: string; merges: number } {
+export function randomHistory(seed: number, n: number): { r: TestRepo; tip: string; merges: number } {
   const rand = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const r = makeRepo();
@@ -107,8 +115,38 @@ function randomHistory(seed: number, n: number): { r: TestRepo; tip: string; mer
     commits.push(mark);
     return mark;
   };
+  /** A module's text: a few lines of its own (an edit keeps most of them), some with the credential. */
+  const moduleText = (j: number, edit: number): string =>
+    `export const m${j} = ${j};\nexport const n${j} = 'n${j}';\n${j % 7 === 0 ? KEY : ''}export default m${j};\n${edit ? `// edit ${edit}\n` : ''}`;
+  /** A refactor: a package filled with modules, or every file of one moved to another, most of them edited. */
+  const refactor = (tree: Map<string, Entry>): void => {
+    const full = PACKAGES.filter((p) => [...tree.keys()].some((k) => k.startsWith(`${p}/m`)));
+    if (!full.length || rand() < 0.3) {
+      const p = pick(PACKAGES);
+      const count = pick(MODULE_COUNTS);
+      for (let j = 0; j < count; j += 1) put(tree, `${p}/m${j}/index.ts`, ['100644', blob(moduleText(j, 0))]);
+      return;
+    }
+    const from = pick(full);
+    const to = pick(PACKAGES.filter((p) => p !== from));
+    const edit = 1 + Math.floor(rand() * 1000);
+    const moved = [...tree.entries()].filter(([k]) => k.startsWith(`${from}/m`));
+    for (const [k] of moved) put(tree, k, null);
+    for (const [k, e] of moved) {
+      const j = Number(/\/m(\d+)\//.exec(k)?.[1] ?? 0);
+      const entry: Entry = k.endsWith('/index.ts') && rand() < 0.97 ? ['100644', blob(moduleText(j, edit))] : e;
+      put(tree, `${to}${k.slice(from.length)}`, entry);
+    }
+    // A folder named as the moved files are (git's basename matching counts it with -t), sometimes.
+    if (rand() < 0.4) put(tree, `${to}/extra/index.ts/inner`, ['100644', blob(`inner ${edit}\n`)]);
+    if (rand() < 0.5) put(tree, `${from}/extra`, null);
+  };
   const change = (tree: Map<string, Entry>): void => {
     const roll = rand();
+    if (roll < 0.06) {
+      refactor(tree);
+      return;
+    }
     const path = pick(PLACES);
     if (roll < 0.35) put(tree, path, ['100644', blob(pick(CONTENTS))]);
     else if (roll < 0.45) put(tree, path, null);
@@ -246,6 +284,47 @@ async function run(
   });
 }
 
+/**
+ * Each commit's entries at the watched paths as the walk derives them (its first parent's, with its
+ * changes applied), and as `git ls-tree` lists them at that commit.
+ */
+function watchedStates(dir: string, tip: string, changes: Array<[string, unknown]>): [string[], string[]] {
+  const git = (args: string[]): string =>
+    execFileSync('git', args, { cwd: dir, encoding: 'latin1', maxBuffer: 1 << 28 });
+  const firstParent = new Map<string, string | undefined>(
+    git(['rev-list', '--parents', tip])
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [c, p] = l.split(' ');
+        return [c!, p];
+      }),
+  );
+  const derived = new Map<string, Record<string, string>>();
+  const ours: string[] = [];
+  const theirs: string[] = [];
+  for (const [oid, c] of changes) {
+    const parent = firstParent.get(oid);
+    const state: Record<string, string> = { ...(parent ? derived.get(parent) : {}) };
+    for (const [p, v] of Object.entries((c as CommitPathChanges).changed)) {
+      if (v === null) delete state[p];
+      else state[p] = v;
+    }
+    derived.set(oid, state);
+    ours.push(`${oid} ${JSON.stringify(Object.entries(state).sort())}`);
+    const listed = git(['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', oid, '--', ...WATCHED])
+      .split('\0')
+      .filter(Boolean)
+      .map((l) => {
+        const tab = l.indexOf('\t'); // the path may hold tabs
+        const [mode, , id] = l.slice(0, tab).split(' ');
+        return [Buffer.from(l.slice(tab + 1), 'latin1').toString('utf8'), `${mode} ${id}`];
+      });
+    theirs.push(`${oid} ${JSON.stringify(listed.sort())}`);
+  }
+  return [ours, theirs];
+}
+
 const seeds = process.env.GITGUARD_TAP_SEED ? [Number(process.env.GITGUARD_TAP_SEED)] : [11, 23, 37];
 const histories = Number(process.env.GITGUARD_TAP_HISTORIES ?? seeds.length);
 const cases = Array.from({ length: histories }, (_, i) => (seeds[0]! + i * 7919) >>> 0);
@@ -259,6 +338,9 @@ describe("the walk's watched-path changes from the scan's log --raw equal diff-t
       const own = await run(r.dir, tip, { scan: false });
       expect(own.changes.length).toBeGreaterThan(45);
       expect(own.changes.some(([, c]) => Object.keys((c as { changed: object }).changed).length > 0)).toBe(true);
+      // The walk's states at the watched paths, commit by commit, are git ls-tree's.
+      const [ours, theirs] = watchedStates(r.dir, tip, own.changes);
+      expect(ours).toEqual(theirs);
       const alone = await inRun({}, async () =>
         scanSecrets(await discoverRepository(r.dir), [tip], { entropy: false }),
       );

@@ -8,6 +8,11 @@
 // once the chunk before it is done (then it goes on directly). The facts are the same whether a
 // reader ran deferred or not; a deferred reader only scans, and then drops, a file the tally would
 // have skipped as repeated.
+// A log with `--raw -t` (the walk's watched paths, path-tap.ts) has folders in git's diff, and git's
+// rename detection counts them as candidates (its limit, its basenames): a commit that adds, removes
+// or moves a folder while files leave and arrive may be paired otherwise than without -t. Its diff is
+// read from a log of that one commit without -t (`aside`), while this log waits, and this log's diff
+// of it is skipped: the pairing is always git's own, whatever the walk needs.
 import type { SecretDetector } from './detect.js';
 import { endsContinued, KeptLines, nameMayHold, scanName } from './kept-lines.js';
 import { COMMIT_IDENTITY, COMMIT_MESSAGE } from '../../domain/content.js';
@@ -38,6 +43,18 @@ export class LogReader extends LogFiles {
   private nameLine: string | undefined;
   /** What the commit's names were found to hold: a folder's name is in every new path under it. */
   private namesSaid = new Set<string>();
+  /** The current commit's -t records: a folder is a rename candidate; a file is a source; a file is a target. */
+  private folders = false;
+  private sources = false;
+  private targets = false;
+  /** Skipping the rest of a commit whose diff was read aside. */
+  private skipping = false;
+  /** Reading an aside log: `head` until its first file (its header and message were read here already). */
+  private inAside = false;
+  private asideHead = false;
+  /** The commit whose diff is to be read aside, then where this log's output goes on. */
+  private pausing: string | undefined;
+  private rest: { chunk: Buffer; text: string; start: number } | undefined;
 
   constructor(
     tally: ScanTally,
@@ -45,6 +62,8 @@ export class LogReader extends LogFiles {
     deferred = false,
     /** Where the log's --raw records go (the walk's watched paths), when it has them. */
     private readonly sink?: TapChunk,
+    /** Reads one commit's diff from a log without -t into `reader` (required with a sink). */
+    private readonly aside?: (oid: string, reader: { read(chunk: Buffer): void; end(): void }) => Promise<void>,
   ) {
     super(tally, detector, deferred);
     this.keywords = detector.keywordPattern();
@@ -66,6 +85,14 @@ export class LogReader extends LogFiles {
   // removed lines (nearly all of the bytes), and cost a quarter of this reader's time.
   private onLine(text: string, s: number, e: number): void {
     const first = text.charCodeAt(s);
+    if (this.skipping) {
+      if (first !== 0x01) return;
+      this.skipping = false;
+    }
+    if (this.asideHead) {
+      if (first !== 0x64 /* d */ || !text.startsWith('diff --', s)) return;
+      this.asideHead = false;
+    }
     if (first === 0x01) {
       // A commit header ends whatever came before; no line of a hunk starts with \x01 (each has
       // a column per parent of "+", "-" or " "), so it is taken whatever the hunk counts say.
@@ -77,6 +104,7 @@ export class LogReader extends LogFiles {
       this.identity = false;
       this.commit = this.src.toString('latin1', s + 1, e);
       this.namesSaid.clear();
+      this.folders = this.sources = this.targets = false;
       if (this.kept) this.keptCommits += 1;
       else this.tally.facts.commits += 1;
       this.sink?.commit(this.commit);
@@ -149,7 +177,10 @@ export class LogReader extends LogFiles {
     const file = this.file;
     if (first === 0x3a /* : */ && !file) {
       // A --raw record (before the commit's first file), for the walk's watched paths (path-tap.ts).
-      if (this.sink && text.charCodeAt(s + 1) !== 0x3a) this.sink.raw(text, s, e);
+      if (this.sink && text.charCodeAt(s + 1) !== 0x3a) {
+        this.sink.raw(text, s, e);
+        this.candidate(text, s, e);
+      }
       return;
     }
     if (first === 0x40 /* @ */ && text.charCodeAt(s + 1) === 0x40 && file) {
@@ -159,6 +190,11 @@ export class LogReader extends LogFiles {
       return;
     }
     if (first === 0x64 /* d */ && (text.startsWith('diff --git ', s) || text.startsWith('diff --cc ', s))) {
+      if (this.folders && this.sources && this.targets && !this.inAside) {
+        // git may pair this commit's files otherwise without -t: its diff is read aside.
+        this.pausing = this.commit;
+        return;
+      }
       this.open();
       // A merge's file is named here (its "Binary files differ" names none).
       if (text.charCodeAt(s + 7) === 0x63 /* c */) this.file!.path = unquotePath(this.src.toString('utf8', s + 10, e));
@@ -197,6 +233,19 @@ export class LogReader extends LogFiles {
     }
   }
 
+  /** What a -t record ":<old mode> <new mode> <ids> <status>\t<path>..." is to git's rename detection. */
+  private candidate(text: string, s: number, e: number): void {
+    const tab = text.indexOf('\t', s);
+    const status = text.charCodeAt(text.lastIndexOf(' ', tab < 0 ? e : tab) + 1);
+    const folder = text.startsWith('04', s + 1) || text.startsWith('04', s + 8);
+    if (status === 0x41 /* A */) this[folder ? 'folders' : 'targets'] = true;
+    else if (status === 0x44 /* D */) this[folder ? 'folders' : 'sources'] = true;
+    else if (status === 0x52 /* R */ || status === 0x43 /* C */) {
+      if (folder) this.folders = true;
+      else this.sources = this.targets = true;
+    }
+  }
+
   /** A line naming a file the commit adds (its path as git prints it, quoted or not): what it holds, once per commit. */
   private name(line: string): void {
     const hits = scanName(this.detector, this.keywords, line).filter((hit) => {
@@ -230,21 +279,26 @@ export class LogReader extends LogFiles {
     this.lineNo += 1;
   }
 
-  /** The next piece of git's output. */
-  read(chunk: Buffer): void {
-    const text = chunk.toString('latin1');
-    let start = 0;
+  /** The next piece of git's output; a promise while a commit's diff is read aside (git waits). */
+  read(chunk: Buffer): void | Promise<void> {
+    const oid = this.take(chunk, chunk.toString('latin1'), 0);
+    return oid === undefined ? undefined : this.readAside(oid);
+  }
+
+  /** The lines of `text` from `start` (after what was carried): the commit to read aside, when one is met. */
+  private take(chunk: Buffer, text: string, start: number): string | undefined {
     if (this.carry !== undefined) {
       const nl = text.indexOf('\n');
       if (nl < 0) {
         this.carry += text;
-        return;
+        return undefined;
       }
       const line = this.carry + text.slice(0, nl);
       this.carry = undefined;
       this.src = Buffer.from(line, 'latin1');
       this.onLine(line, 0, line.length);
       start = nl + 1;
+      if (this.pausing !== undefined) return this.pause(chunk, text, start);
     }
     this.src = chunk;
     for (;;) {
@@ -252,20 +306,51 @@ export class LogReader extends LogFiles {
       if (nl < 0) break;
       this.onLine(text, start, nl);
       start = nl + 1;
+      if (this.pausing !== undefined) return this.pause(chunk, text, start);
     }
     if (start < text.length) this.carry = text.slice(start);
     this.sink?.flush();
+    return undefined;
+  }
+
+  private pause(chunk: Buffer, text: string, start: number): string {
+    this.rest = { chunk, text, start };
+    const oid = this.pausing!;
+    this.pausing = undefined;
+    return oid;
+  }
+
+  /** Each commit met to be read aside, its diff from a log of its own, then the rest of this piece. */
+  private async readAside(oid: string | undefined): Promise<void> {
+    if (!this.aside) throw new Error('a log with --raw -t is read without an aside log');
+    for (; oid !== undefined;) {
+      this.inAside = true;
+      this.asideHead = true;
+      await this.aside(oid, {
+        read: (c) => void this.take(c, c.toString('latin1'), 0),
+        end: () => this.lastLine(),
+      });
+      this.inAside = this.asideHead = false;
+      this.skipping = true; // this log's diff of it, up to the next commit
+      const rest = this.rest!;
+      this.rest = undefined;
+      oid = this.take(rest.chunk, rest.text, rest.start);
+    }
+  }
+
+  /** The line git's output ended with, when it had no newline. */
+  private lastLine(): void {
+    if (this.carry === undefined) return;
+    const line = this.carry;
+    this.carry = undefined;
+    this.keywords.lastIndex = 0;
+    this.src = Buffer.from(line, 'latin1');
+    this.onLine(line, 0, line.length);
   }
 
   /** git's output has ended: its last line and last file are done (deferred: kept for goDirect). */
   end(): void {
-    if (this.carry !== undefined) {
-      const line = this.carry;
-      this.carry = undefined;
-      this.keywords.lastIndex = 0;
-      this.src = Buffer.from(line, 'latin1');
-      this.onLine(line, 0, line.length);
-    }
+    this.lastLine();
     this.flush();
     this.sink?.end();
   }

@@ -95,6 +95,7 @@ export const logArgs = (maxBlobBytes: number, wide = false, raw = false): string
   // A merge's own changes: the lines its result has that none of its parents has (an
   // "evil merge" or a conflict resolution). Lines it takes from a parent were scanned there.
   ...(wide ? ['-m', '--first-parent'] : ['--cc', `--max-parents=${WIDE_MERGE}`]),
+  // -t makes folders rename candidates too: a commit they may pair otherwise is read aside (log-reader.ts).
   ...(raw ? ['--raw', '-t', '--no-abbrev'] : []),
   '--no-walk=unsorted',
   // Each commit's message too, every line of it indented by one space (%w with no width only
@@ -193,7 +194,7 @@ export async function scanSecrets(
     const runReading = async (
       args: string[],
       input: string,
-      reader: { read(chunk: Buffer): void; end(): void },
+      reader: { read(chunk: Buffer): void | Promise<void>; end(): void },
     ): Promise<void> => {
       const what = args.includes('cat-file')
         ? ['cat-file', '--batch']
@@ -224,7 +225,13 @@ export async function scanSecrets(
         try {
           for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
             dog.arm();
-            reader.read(chunk);
+            const aside = reader.read(chunk);
+            if (aside) {
+              // git waits while a commit's diff is read from a log of its own (log-reader.ts).
+              dog.disarm();
+              await aside;
+              dog.arm();
+            }
           }
         } catch (err) {
           dog.disarm();
@@ -255,7 +262,13 @@ export async function scanSecrets(
     const startLog = (i: number, deferred: boolean): { reader: LogReader; done: Promise<void> } => {
       const range = ranges[i]!;
       const sink = tap?.ranges()[i]?.fed ? tap.chunk(i, range.lines) : undefined;
-      const reader = new LogReader(tally, detector, deferred, sink);
+      // A commit whose files -t may pair otherwise: its diff from a log of it alone, without -t.
+      const aside = (oid: string, into: { read(chunk: Buffer): void; end(): void }): Promise<void> => {
+        const input = join(work, `aside-${i}`);
+        writeFileSync(input, `${oid}\n`, { mode: 0o600 });
+        return runReading(logArgs(maxBlobBytes), input, into);
+      };
+      const reader = new LogReader(tally, detector, deferred, sink, sink && aside);
       const input = writeRange(list, range, join(work, `chunk-${i % 2}`), true);
       const done = runReading(logArgs(maxBlobBytes, false, sink !== undefined), input, reader);
       done.catch(() => undefined); // awaited in turn, below
