@@ -1,16 +1,20 @@
 // The fetch-and-run lines (domain/fetched-code.ts) the CI where the range starts (--base, else the trust
-// root) ran, per job: GitHub's by workflow file path and job id (a reusable workflow's lines belong to
-// its own file), GitLab's by job name as the start's configuration ran it (its includes, `extends:` and
-// `default:` merged: gitlab-gate.ts gitlabSteps). A line keeps a gate only in the job that ran it: one
-// the start ran in a lint job, moved into the gate job, is the change's. Job ids alone would not do (a
-// gate job renamed to the lint job's id in another file). Set by trusted-actions.ts; per run.
+// root) ran, per job: GitHub's by workflow file path and job id, from its steps' `run:` alone (a
+// reusable workflow's lines belong to its own file), GitLab's by job name as the start's configuration
+// ran it (its includes, `extends:` and `default:` merged: gitlab-gate.ts gitlabSteps). A line keeps a
+// gate only in the job that ran it: one the start ran in a lint job, moved into the gate job, is the
+// change's. Job ids alone would not do (a gate job renamed to the lint job's id in another file). Set
+// by trusted-actions.ts; per run.
 import { runContext } from './run-context.js';
+import type { YAMLMap } from 'yaml';
 import { fetchLines, type FetchLines } from '../domain/fetched-code.js';
+import { literally } from '../domain/switched-off.js';
 
 /** At most this many fetch-and-run lines vouched for in one run. */
 const MAX_FETCHES = 256;
-/** At most this many nodes walked in one workflow at the start. */
-const MAX_NODES = 100_000;
+/** At most this many jobs, and steps of a job, read in one workflow at the start. */
+const MAX_JOBS = 1_000;
+const MAX_STEPS = 1_000;
 const NONE: FetchLines = new Set();
 
 /** The lines, by `path\0job` (GitHub) and by job name (GitLab). */
@@ -34,21 +38,27 @@ function add(into: StartFetches, map: Map<string, Set<string>>, key: string, tex
   }
 }
 
-/** Adds the lines of each job of a GitHub workflow at `path` (its strings under `jobs: <id>:`, aliases not followed). */
+/**
+ * Adds the lines each job of a GitHub workflow at `path` ran: its steps' `run:` strings, the step and
+ * the job not switched off by a literal `if: false` (aliases not followed). A line held anywhere else
+ * (an `env:` value, a `name:`, a `with:` input, an `if:`) ran nothing, so vouches for nothing.
+ */
 export async function githubFetchesIn(path: string, text: string, into: StartFetches): Promise<void> {
   const yaml = await import('yaml');
-  let nodes = 0;
-  const walk = (node: unknown, key: string): void => {
-    if ((nodes += 1) > MAX_NODES) return;
-    if (yaml.isScalar(node) && typeof node.value === 'string') add(into, into.github, key, node.value);
-    if (yaml.isSeq(node)) for (const i of node.items) walk(i, key);
-    if (yaml.isMap(node)) for (const p of node.items) walk(p.value, key);
-  };
+  const off = (node: unknown): boolean => !yaml.isMap(node) || literally(node.get('if'), false);
   try {
     for (const doc of yaml.parseAllDocuments(text)) {
       const jobs = doc.errors.length || !yaml.isMap(doc.contents) ? undefined : doc.contents.get('jobs', true);
-      if (yaml.isMap(jobs))
-        for (const p of jobs.items) if (yaml.isScalar(p.key)) walk(p.value, `${path}\0${String(p.key.value)}`);
+      if (!yaml.isMap(jobs)) continue;
+      for (const p of jobs.items.slice(0, MAX_JOBS)) {
+        if (!yaml.isScalar(p.key) || off(p.value)) continue;
+        const steps = (p.value as YAMLMap).get('steps', true);
+        if (!yaml.isSeq(steps)) continue;
+        for (const step of steps.items.slice(0, MAX_STEPS)) {
+          const script = off(step) ? undefined : (step as YAMLMap).get('run');
+          if (typeof script === 'string') add(into, into.github, `${path}\0${String(p.key.value)}`, script);
+        }
+      }
     }
   } catch {
     // Not read: it vouches for nothing.
