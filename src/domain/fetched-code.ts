@@ -6,7 +6,8 @@
 // (step-env.ts changesLaterSteps calls this). An honest installer (rustup's, uv's) writes its own
 // folder, yet the same line with another address is the attack: the address is the change's. So a
 // line is vouched for where the same job at the start already ran exactly it (its text trimmed:
-// fetchLines, per job: collect/vouched-fetches.ts): it keeps the gate where it stands as whole commands.
+// fetchLines, per job: collect/vouched-fetches.ts), and none of its text is a variable's value: it
+// keeps the gate where it stands as whole commands.
 import { parseScript, type Command, type Script, type Word } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript } from './shell-state.js';
@@ -84,12 +85,22 @@ interface Seen {
 
 /** Fetch-and-run lines vouched for, trimmed (fetchLines). */
 export type FetchLines = ReadonlySet<string>;
-/** The trimmed lines of `text` (a string of a CI file at the start) that each run fetched code alone. */
+/**
+ * A value written into a line from elsewhere: a shell's parameter (`$URL`, `${URL}`, `$1`), GitHub's
+ * `${{ }}` (written into the script before the shell reads it), GitLab's `$[[ inputs.x ]]`. The
+ * change may set it (`env:`, `variables:`, a matrix, an earlier step), so the same text runs another
+ * command. A command substitution `$(` is read for its own words.
+ */
+const TAKES_VALUE = /\$[{[\w@*#?!$-]/;
+/**
+ * The trimmed lines of `text` (a script a job ran at the start) that each run fetched code alone and
+ * take no value from elsewhere (TAKES_VALUE: such a line vouches for nothing).
+ */
 export const fetchLines = (text: string): string[] =>
   text
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l.length > 0 && runsFetchedCode(l));
+    .filter((l) => l.length > 0 && !TAKES_VALUE.test(l) && runsFetchedCode(l));
 
 /** A script's commands as JSON, the brackets of the list dropped. */
 const commandsOf = (lines: readonly string[]): string => JSON.stringify(parseScript(lines.join('\n'))).slice(1, -1);
