@@ -150,7 +150,8 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
   if (docs === 'past-budget') return UNREAD;
   const yaml = await import('yaml');
   const [scope, trusted, images] = [await gateScopeFor([text]), trustedActions(), trustedImages()];
-  const fetches = (job: string | undefined): FetchLines => githubFetches(path, job);
+  const fetches = (job: string | undefined, vars: ReadonlyMap<string, string>, writes?: string): FetchLines =>
+    githubFetches(path, job, vars, writes);
   let visits = 0;
   const tick = (): void => {
     if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
@@ -196,13 +197,20 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
           // After a step that may change what it runs: no gate; that runs checkout files: the chain reads them.
           const stepFolders = (wd: unknown): Array<string | null> => matrixFolders(wd, at.at.folder, at.strategy);
           const goMoved = (i: unknown): boolean => movesGo(plainValue(yaml, get(i, 'env'), doc), at.vars);
-          const earlier = items.map((i) => {
-            const [own, input] = [get(i, 'shell'), (k: string): unknown => scalar(entry(get(i, 'with'), k))];
-            const step = { run: get(i, 'run'), uses: get(i, 'uses'), shells: own ? [own] : at.shells, input };
-            return earlierStep(step, stepFolders(get(i, 'working-directory')), trusted, goMoved(i), fetches(at.job));
-          });
           const runs = items.map((i) => get(i, 'run'));
           const writes = envWritesBefore(runs, at.envWrites);
+          const earlier = items.map((i, k) => {
+            const [own, input] = [get(i, 'shell'), (k: string): unknown => scalar(entry(get(i, 'with'), k))];
+            const step = { run: get(i, 'run'), uses: get(i, 'uses'), shells: own ? [own] : at.shells, input };
+            const vars = variablesOf(new Map([['env', plainValue(yaml, get(i, 'env'), doc)]]), at.vars);
+            return earlierStep(
+              step,
+              stepFolders(get(i, 'working-directory')),
+              trusted,
+              goMoved(i),
+              fetches(at.job, vars, writes[k]),
+            );
+          });
           const above = eachAbove({ lost: at.lost, before: at.before, restored: at.restored }, earlier);
           for (const [k, i] of node.items.entries())
             collect(i, { ...at, checked, ...above[k]!, envWrites: writes[k]! });
@@ -265,10 +273,15 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
           } else {
             const step = { ...here, own: scalar(entry(node, 'shell')) };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
-            const mine = ownEarlier(v, folder, fetches(at.job));
+            const mine = ownEarlier(v, folder, fetches(at.job, vars, at.envWrites));
             const before = mine.length ? [...at.before, ...mine] : at.before;
             // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
-            const own = changesLaterSteps(ownBefore(v) ?? '', folder === null, false, fetches(at.job));
+            const own = changesLaterSteps(
+              ownBefore(v) ?? '',
+              folder === null,
+              false,
+              fetches(at.job, vars, at.envWrites),
+            );
             const gone = lost || own;
             const w = gateWrites(gone, at.restored, v, before, folder);
             out.steps.push({ ...step, script: v, at: { ...place, folder }, before, ...w });

@@ -192,7 +192,7 @@ export async function gitlabSteps(
       if (lines.includes(undefined)) return true;
       const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
       const script = lines.join('\n');
-      const before = ownEarlier(script, ROOT.folder, gitlabFetches(name));
+      const before = ownEarlier(script, ROOT.folder, gitlabFetches(name, vars));
       const written = runGateLost(undefined, script, before, ROOT.folder);
       out.steps.push({
         job: name,
@@ -212,7 +212,7 @@ export async function gitlabSteps(
           dotenv ||
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
           includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||
-          changesLaterSteps(ownBefore(script) ?? '', false, false, gitlabFetches(name)) ||
+          changesLaterSteps(ownBefore(script) ?? '', false, false, gitlabFetches(name, vars)) ||
           written.lost,
         ...(written.lookup && { lookup: written.lookup }),
         before,

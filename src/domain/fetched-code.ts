@@ -6,7 +6,8 @@
 // (step-env.ts changesLaterSteps calls this). An honest installer (rustup's, uv's) writes its own
 // folder, yet the same line with another address is the attack: the address is the change's. So a
 // line is vouched for where the same job at the start already ran exactly it (its text trimmed:
-// fetchLines, per job: collect/vouched-fetches.ts): it keeps the gate where it stands as whole commands.
+// fetchLines, per job: collect/vouched-fetches.ts), and none of its text is a variable's value: it
+// keeps the gate where it stands as whole commands.
 import { parseScript, type Command, type Script, type Word } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript } from './shell-state.js';
@@ -84,12 +85,62 @@ interface Seen {
 
 /** Fetch-and-run lines vouched for, trimmed (fetchLines). */
 export type FetchLines = ReadonlySet<string>;
-/** The trimmed lines of `text` (a string of a CI file at the start) that each run fetched code alone. */
+/**
+ * A value written into a line from elsewhere: a shell's parameter (`$URL`, `${URL}`, `$1`), GitHub's
+ * `${{ }}` (written into the script before the shell reads it), GitLab's `$[[ inputs.x ]]`. The
+ * change may set it (`env:`, `variables:`, a matrix, an earlier step), so the same text runs another
+ * command. A command substitution `$(` is read for its own words.
+ */
+const TAKES_VALUE = /\$[{[\w@*#?!$-]/;
+/**
+ * The trimmed lines of `text` (a script a job ran at the start) that each run fetched code alone and
+ * take no value from elsewhere (TAKES_VALUE: such a line vouches for nothing).
+ */
 export const fetchLines = (text: string): string[] =>
   text
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l.length > 0 && runsFetchedCode(l));
+    .filter((l) => l.length > 0 && !TAKES_VALUE.test(l) && runsFetchedCode(l));
+
+/** Builtins that set, export or remove a variable, define a name, or run other code in the shell itself. */
+const SETS_ENV =
+  /^(?:export|declare|typeset|local|readonly|unset|source|\.|eval|alias|enable|builtin|read|mapfile|readarray|getopts)$/;
+
+/**
+ * Whether `script` may change the environment of the lines after it: a bare assignment (`X=1`), a
+ * builtin of SETS_ENV, `printf -v`, `set -a` or `-o allexport`, a function defined (it may be named
+ * `curl`).
+ * Those lines ran at the start without it.
+ */
+function setsEnvironment(script: Script, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return true;
+  const inner = (c: Command): boolean => {
+    switch (c.kind) {
+      case 'simple': {
+        const start = commandStart(c.words);
+        const words = c.words.slice(start).map((w) => w.value);
+        if (!words.length) return c.words.length > 0;
+        const name = base(words[0]!);
+        if (SETS_ENV.test(name) || (name === 'printf' && words.includes('-v'))) return true;
+        return name === 'set' && words.slice(1).some((a) => /^[-+][A-Za-z]*a|^allexport$/.test(a));
+      }
+      case 'group':
+        return setsEnvironment(c.body, depth + 1);
+      case 'if':
+        return (
+          c.clauses.some(([a, b]) => setsEnvironment(a, depth + 1) || setsEnvironment(b, depth + 1)) ||
+          (c.otherwise !== undefined && setsEnvironment(c.otherwise, depth + 1))
+        );
+      case 'loop':
+        return (c.cond !== undefined && setsEnvironment(c.cond, depth + 1)) || setsEnvironment(c.body, depth + 1);
+      case 'case':
+        return c.branches.some((b) => setsEnvironment(b, depth + 1));
+      case 'function':
+        return true;
+    }
+  };
+  return script.some((a) => a.pipelines.some((p) => p.commands.some(inner)));
+}
 
 /** A script's commands as JSON, the brackets of the list dropped. */
 const commandsOf = (lines: readonly string[]): string => JSON.stringify(parseScript(lines.join('\n'))).slice(1, -1);
@@ -97,7 +148,8 @@ const commandsOf = (lines: readonly string[]): string => JSON.stringify(parseScr
 /**
  * `script` with its lines in `vouched` blanked where they stand as whole commands of it: the script
  * parses as its pieces between those lines and the lines themselves, one after the other (none a `\`
- * or `|` continues, none inside a quoted string, a compound command or a here-document). Else as it is.
+ * or `|` continues, none inside a quoted string, a compound command or a here-document), and nothing
+ * before them changes the environment they run in (setsEnvironment). Else as it is.
  */
 function unvouched(script: string, vouched: FetchLines): string {
   const lines = script.split('\n');
@@ -108,6 +160,9 @@ function unvouched(script: string, vouched: FetchLines): string {
   if (pieces.length === 1) return script;
   const apart = pieces.map(commandsOf).filter((j) => j.length);
   if (apart.join(',') !== commandsOf(lines)) return script;
+  // What runs before the last vouched line may change the environment it runs in: none vouched for.
+  const before = pieces.slice(0, -1).filter((_, k) => k % 2 === 0);
+  if (setsEnvironment(parseScript(before.flat().join('\n')))) return script;
   return lines.map((l) => (vouched.has(l.trim()) ? '' : l)).join('\n');
 }
 
