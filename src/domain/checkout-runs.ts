@@ -175,5 +175,6 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
   }
   // `perl -pi -e '...' ci/gate.sh` edits the file it names: it runs none (inline-code.ts programInOption).
   if (programInOption(name, args)) return undefined;
-  return co.leads([name, ...args], co.dir ?? '') && gitguardCall([name, ...args]) === 'check' ? 'check' : undefined;
+  const leads = (w: readonly string[]): boolean => co.leads(w, co.dir ?? '');
+  return leads([name, ...args]) && gitguardCall([name, ...args], undefined, leads) === 'check' ? 'check' : undefined;
 }

@@ -108,19 +108,47 @@ export const directCheck = (split: readonly string[]): boolean => {
   return called !== 'none' && called.named && !!called.args?.some((a) => CHECKS.has(a));
 };
 
+/** The script runners a launcher may start, each running package scripts (package-run.ts scriptRunner). */
+const SCRIPT_RUNNERS = new Set(['run-s', 'run-p', 'npm-run-all', 'concurrently']);
+
+/**
+ * Whether `words` launch a package other than gitguard's (calledArgs found none named gitguard):
+ * `npx eslint -o gitguard.xml .`, `npx gitguard-lookalike audit`, `pnpm dlx @acme/gitguard-cli`,
+ * `npm exec -- x`. That package's code runs, not gitguard, whatever its words name; a script runner
+ * (`npx run-s gitguard`) runs package scripts, read as such.
+ */
+function launchesOther(name: string, words: readonly string[]): boolean {
+  const rest = words.slice(1).filter((w) => !w.startsWith('-'));
+  const launcher =
+    ['npx', 'bunx', 'pnpx'].includes(name) || (RUNNERS.includes(name) && /^(?:exec|x|dlx)$/.test(rest[0] ?? ''));
+  const pkg = rest.find((w) => !['exec', 'x', 'dlx'].includes(w));
+  return launcher && !SCRIPT_RUNNERS.has(base(pkg ?? '').replace(/(?<=.)@[^/]*$/, ''));
+}
+
 /**
  * What a command naming gitguard is: a check that fails with it, or no check (help, an install, a
  * print, a run that opens another repository than the checkout: `at`, where it runs, step-folder.ts).
+ * `leads`, where the checkout is read: whether the chain of files the command runs reaches gitguard
+ * (shell-state.ts Checkout.leads), asked of a command that runs gitguard by no name of its own;
+ * without it such a command is none (the direct reading: ci-gate-kept reads its chain at the commit).
  */
-export function gitguardCall(split: readonly string[], at: Place = ROOT): 'check' | 'none' {
+export function gitguardCall(
+  split: readonly string[],
+  at: Place = ROOT,
+  leads?: (words: readonly string[]) => boolean,
+): 'check' | 'none' {
   const called = calledArgs(split);
   if (called === 'none') return 'none';
   const { name, words, args } = called;
-  // A script, a make target, a package script named so: counts as running it where it runs; a
-  // program not known to hand gitguard's command line on faithfully is none.
+  // A script, a make target, a package script, a file another program runs: a gate only where the
+  // checkout is read and its chain reaches gitguard there (`make gitguard` with a recipe running it).
+  // A name alone is none (`bash ci/gitguard.sh` not there, `-o gitguard.xml`), as is a program not
+  // known to hand gitguard's command line on faithfully, another package a launcher runs
+  // (`npx gitguard-lookalike`) and git (`git clone URL /tmp/gitguard`).
   if (!args) {
     const hands = !RUNNERS.includes(name) && name !== 'node' && CARRIED.test(words.slice(1).join(' '));
-    return inCheckout(at) && !hands ? 'check' : 'none';
+    if (hands || name === 'git' || launchesOther(name, words) || !leads?.(words)) return 'none';
+    return inCheckout(at) ? 'check' : 'none';
   }
   if (args.some((a) => ['--help', '-h', '--version', '-V', 'help'].includes(a))) return 'none';
   const rest = args.filter((a, k) => !a.startsWith('-') && !['-C', '--repo'].includes(args[k - 1] ?? ''));

@@ -283,7 +283,7 @@ export class Shell {
   }
 
   private gate(states: States, words: readonly string[], dirs: readonly string[]): States {
-    return gateStates(states, words, dirs, this.budget.folders);
+    return gateStates(states, words, dirs, this.budget.folders, this.budget.checkout);
   }
 
   private simple(all: Word[], heredocs: string[], states: States, cond: boolean, inFunc: boolean): Flow {

@@ -325,10 +325,13 @@ export function gateStates(
   words: readonly string[],
   dirs: readonly string[],
   folders: FolderTable,
+  checkout?: Checkout,
 ): States {
+  // With the checkout read, a command that runs gitguard by no name of its own gates only through its chain.
+  const leads = checkout && ((w: readonly string[]): boolean => checkout.leads(w, checkout.dir ?? ''));
   const check = (s: number): boolean => {
     const at = folders.place(s, dirs);
-    return words.length ? gitguardCall(words, at) === 'check' : inCheckout(at);
+    return words.length ? gitguardCall(words, at, leads) === 'check' : inCheckout(at);
   };
   return new Set([...states].map((s) => (check(s) ? s | F | S : s & ~S)));
 }
