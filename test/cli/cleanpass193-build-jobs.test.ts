@@ -62,10 +62,11 @@ const KEPT: Array<[string, string]> = [
   ],
   ['bundle install, rake', run('bundle install --jobs 4') + run('bundle exec rake')],
   [
-    'cache of ~/.cache/pip and ~/.npm',
+    // Not ~/.npm: npm's cache decides what a plain `npx gitguard` runs (npxcache190's lost cases).
+    'cache of ~/.cache/pip and ~/.cache/pre-commit',
     uses(
       'actions/cache@v4',
-      "          path: |\n            ~/.cache/pip\n            ~/.npm\n          key: ${{ runner.os }}-${{ hashFiles('**/requirements*.txt') }}\n",
+      "          path: |\n            ~/.cache/pip\n            ~/.cache/pre-commit\n          key: ${{ runner.os }}-${{ hashFiles('**/requirements*.txt') }}\n",
     ),
   ],
   [
