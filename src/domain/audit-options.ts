@@ -232,6 +232,16 @@ export function namesNoPath(args: readonly string[]): boolean {
   );
 }
 
+/**
+ * The paths audit's `args` name, as given: `repos`, the repository it opens (`-C`, `--repo`, a
+ * positional: audit's path, verify's range read as one too); `files`, those its file options read.
+ */
+export function namedPaths(args: readonly string[]): { repos: string[]; files: string[] } {
+  const opts = optionsOf(args);
+  const repos = [...(opts.get('') ?? []), ...(opts.get('--repo') ?? [])];
+  return { repos, files: FILE_OPTIONS.flatMap((o) => opts.get(o) ?? []) };
+}
+
 /** A full object id, as `--trust-root` names a commit the change cannot be. */
 const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 /**

@@ -8,7 +8,7 @@
 // one of them, a folder holding one, or a link (collect/written-reach.ts, at the commit).
 import { cdFolders, joinWritten, touched, writtenTargets, type Targets } from './written-targets.js';
 import { earliersOf, ownBefore, runsFiles, unknownKind, type Earlier, type EarlierResult } from './earlier-steps.js';
-import { callsGitguardDirectly, directCallNamesPath, freshCacheKeeps, plainRestoreKeeps } from './direct-gate.js';
+import { callsGitguardDirectly, directCallReadsWritten, freshCacheKeeps, plainRestoreKeeps } from './direct-gate.js';
 import { restoreApart } from './restore-apart.js';
 import { npxLookupWritten } from './npx-lookup.js';
 
@@ -132,9 +132,9 @@ function runGateWrites(
   if (!runs && callsGitguardDirectly(script)) {
     if (above === true || own === undefined) return true;
     const written = [...new Set([...(above?.written ?? []), ...own.written])];
-    // A call naming a file of the workspace reads it: a write before it may be that file (not judged by path here).
-    if (written.length && directCallNamesPath(script)) return true;
     const folders = cdFolders(ownBefore(script) ?? '', folder);
+    // A call naming a file or repository of the workspace reads it: a write there, or above it, may be what it reads.
+    if (directCallReadsWritten(script, written, folder)) return true;
     if (folders.some((at) => npxLookupWritten(written, at))) return true;
     return written.length ? { written, folders } : false;
   }

@@ -5,11 +5,13 @@
 // variable set for the call that changes which program runs or how (env-names.ts shadowingName:
 // PATH, NODE_OPTIONS, npm_config_*; and git's GIT_*, which the runner's git and a hook read) or one
 // unset (`env -u PATH`) makes it no such call.
+import { posix } from 'node:path';
 import { parseScript, type Command, type Script } from './shell-syntax.js';
 import { directCheck, withoutFreshCache } from './gitguard-call.js';
 import { shadowingName } from './env-names.js';
-import { namesNoPath } from './audit-options.js';
+import { namedPaths, namesNoPath } from './audit-options.js';
 import { runsFiles, type Earlier } from './earlier-steps.js';
+import { commandFolders } from './written-targets.js';
 
 const ASSIGNMENT = /^([A-Za-z_]\w*)=/;
 const loses = (name: string): boolean => shadowingName(name) || /^GIT_/.test(name);
@@ -92,13 +94,44 @@ function namesPath(words: readonly string[]): boolean {
   return !namesNoPath(args.filter((_, k) => k !== sub));
 }
 
+/** `path` from workspace folder `from`, normalized; undefined where it leaves the workspace or cannot be placed. */
+function placed(path: string, from: string): string | undefined {
+  if (/[$`*?[\\~]/.test(path) || path.startsWith('/')) return undefined;
+  const joined = posix.normalize(posix.join(from || '.', path)).replace(/\/+$/, '');
+  return joined === '.' ? '' : joined === '..' || joined.startsWith('../') ? undefined : joined;
+}
+
+/** Whether `a` is `b` or a folder above it ('' the root). */
+const atOrAbove = (a: string, b: string): boolean => a === '' || a === b || b.startsWith(`${a}/`);
+
 /**
- * Whether a direct call in `script` names a path of the workspace (`--baseline base.json`,
- * `--allowed-signers f`, `-C sub`): a file written before it is what it reads (a baseline written in
- * the run excuses what it lists), so a write there is judged as reaching it.
+ * Whether a told write (`written`, workspace paths) may be what a direct call in `script` (begun in
+ * `folder`) reads by a path it names, from the folder the call runs in: a file option's file or a
+ * folder above it (`--baseline base.json` written in the run excuses what it lists); the repository it
+ * opens (`-C dir`): that folder or one above it replaced, or a `.git` written in it or above it, which
+ * git's discovery climbs to. A path it cannot place (a variable, absolute, out of the workspace, a
+ * folder not known): any write.
  */
-export const directCallNamesPath = (script: string): boolean =>
-  some(parseScript(script), (words) => direct(words) && namesPath(words));
+export function directCallReadsWritten(script: string, written: readonly string[], folder: string | null): boolean {
+  if (!written.length) return false;
+  return commandFolders(script, folder).some(([words, from]) => {
+    if (!direct(words) || !namesPath(words)) return false;
+    if (from === null) return true;
+    const at = words.findIndex((w) => /gitguard/.test(w));
+    const { repos, files } = namedPaths(words.slice(at + 1).filter((w) => w !== 'audit' && w !== 'verify'));
+    const reach = (path: string, repo: boolean): boolean => {
+      const p = placed(path, from);
+      if (p === undefined) return true;
+      return written.some((w) => {
+        if (atOrAbove(w, p)) return true;
+        // A `.git` in the folder or one above it: `x/.git`, or a path inside it.
+        const git = repo ? /^(?:(.*)\/)?\.git(?:\/|$)/.exec(w) : null;
+        return !!git && atOrAbove(git[1] ?? '', p);
+      });
+    };
+    return repos.some((r) => reach(r, true)) || files.some((f) => reach(f, false));
+  });
+}
 
 /**
  * Whether a `run:` gate step keeps its gate after npm's cache was restored (action-writes.ts

@@ -198,6 +198,10 @@ function* placedCommands(
   }
 }
 
+/** Each command of `script` (begun in `folder`) but its `cd`s, with the folder it runs in (null: not known). */
+export const commandFolders = (script: string, folder: string | null): Array<[string[], string | null]> =>
+  [...placedCommands(script, folder)].filter(([, , cd]) => !cd).map(([words, dir]) => [words, dir]);
+
 /** The folders a command after `script` (begun in `folder`) may run in: `folder` and each a `cd` of it moves to (placedCommands). */
 export function cdFolders(script: string, folder: string | null): Array<string | null> {
   const out = [folder];
