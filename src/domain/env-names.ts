@@ -51,7 +51,10 @@ export function shadowingName(name: string): boolean {
 
 /** The settings a `GIT_CONFIG_KEY_<n>` may give that run no program and read no other repository. */
 const GIT_QUIET_KEY =
-  /^(?:safe\.directory|url\..+\.(?:insteadof|pushinsteadof)|http\.(?:.+\.)?(?:sslverify|sslcainfo|extraheader|version|postbuffer)|user\.(?:name|email)|init\.defaultbranch|advice\..+|core\.(?:autocrlf|longpaths|quotepath)|fetch\.(?:prune|parallel)|protocol\.version)$/i;
+  /^(?:safe\.directory|url\..+\.(?:insteadof|pushinsteadof)|http\.(?:.+\.)?(?:sslverify|sslcainfo|extraheader|version|postbuffer)|user\.(?:name|email|signingkey)|init\.defaultbranch|advice\..+|core\.(?:autocrlf|longpaths|quotepath|filemode)|fetch\.(?:prune|parallel)|protocol\.version|pull\.(?:rebase|ff)|push\.(?:default|autosetupremote)|(?:commit|tag)\.gpgsign|gpg\.format|color\.ui)$/i;
+
+/** Whether a git setting `key` runs no program and reads no other repository (GIT_QUIET_KEY). */
+export const gitKeyQuiet = (key: string): boolean => GIT_QUIET_KEY.test(key.trim());
 /**
  * git's variables that give it config, hooks or programs (git(1) ENVIRONMENT). Not GIT_DIR and its
  * kin: a checkout git cannot find fails the audit, which gitguard refuses to run in (target92's twin).

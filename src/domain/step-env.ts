@@ -13,7 +13,7 @@ import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
 import { commandString } from './command-wrappers.js';
 import { addsToolFolders, writesEnvFile } from './runner-files.js';
-import { gitSettingLoses } from './env-names.js';
+import { gitKeyQuiet, gitSettingLoses } from './env-names.js';
 import { changesCheckout, GIT_FOLDER, GIT_VALUE, redirectionsOnly, writesGitFolder } from './checkout-moves.js';
 
 /** The variables the gate step's own reading follows itself (BASH_ENV's file, make's flags: checkout-runs.ts). */
@@ -184,6 +184,36 @@ const leavesCheckout = (words: readonly string[]): boolean =>
 const writesGoSettings = (words: readonly string[]): boolean =>
   words[0] === 'go' && words[1] === 'env' && words.some((w) => w === '-w' || w === '-u');
 
+/** git config's options that take a value (`-f file`, `--type bool`). */
+const CONFIG_VALUED = new Set(['-f', '--file', '--blob', '--type', '--default', '--comment', '--value', '--url']);
+
+/**
+ * `git config` setting a key that may run a program or read another repository (env-names.ts
+ * gitKeyQuiet: `core.hooksPath`, `core.fsmonitor`, `credential.helper`, `include.path`, an alias),
+ * in the user's, the system's or the checkout's file: a git command later in the job (a `git fetch`
+ * or `git tag` in the gate step before its audit) runs it, and it can move HEAD before the audit
+ * (gitguard's own git reads none of those files: collect/child-env.ts). Reads (`--get`, `--list`)
+ * write nothing; `user.name`, `safe.directory` and their kin keep the gate.
+ */
+function gitConfigWrites(words: readonly string[]): boolean {
+  if (base(words[0] ?? '') !== 'git') return false;
+  let k = 1;
+  while (k < words.length && words[k]!.startsWith('-')) k += GIT_VALUE.has(words[k]!) ? 2 : 1;
+  if (words[k] !== 'config') return false;
+  const options: string[] = [];
+  const operands: string[] = [];
+  for (let i = k + 1; i < words.length; i += 1) {
+    const w = words[i]!;
+    if (!w.startsWith('-')) operands.push(w);
+    else if ((options.push(w), CONFIG_VALUED.has(w))) i += 1;
+  }
+  if (options.some((o) => /^(?:--get.*|-l|--list)$/.test(o)) || /^(?:get|list)$/.test(operands[0] ?? '')) return false;
+  if (options.some((o) => /^(?:-e|--edit|--rename-section|--remove-section)$/.test(o))) return true;
+  const key = /^(?:set|unset)$/.test(operands[0] ?? '') ? operands[1] : operands[0];
+  if (/^(?:edit|rename-section|remove-section)$/.test(operands[0] ?? '')) return true;
+  return key !== undefined && !gitKeyQuiet(key);
+}
+
 /**
  * `script` with the expressions naming the runner's workspace and temp folder (`${{ github.workspace
  * }}`, `${{ runner.temp }}`), which GitHub writes in before the shell runs, as the variables holding
@@ -215,7 +245,7 @@ export function changesLaterSteps(written: string, away = false, goMoved = false
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;
   for (const words of commandWords(parseScript(script))) {
-    if (changesCheckout(words) || writesGoSettings(words)) return true;
+    if (changesCheckout(words) || writesGoSettings(words) || gitConfigWrites(words)) return true;
     away ||= leavesCheckout(words);
     if (writtenPaths(words).some((p) => away || programPlace(p))) return true;
   }
