@@ -1,6 +1,7 @@
 // Code a CI step runs straight from the network: `curl -sSL URL | sh`, `wget -qO- URL | bash`, `sh -c
 // "$(curl URL)"`, `bash <(curl URL)`, `eval "$(curl URL)"`, or a download run by path (`curl -o
-// /tmp/i.sh URL && sh /tmp/i.sh`). No commit holds that code, so nothing here can read what it does,
+// /tmp/i.sh URL && sh /tmp/i.sh`), or a registry's package installed where programs are looked for or
+// run at once (`pip install --user x`, `npm i -g x`, `cargo install x`, `uvx x`: tool-installs.ts). No commit holds that code, so nothing here can read what it does,
 // and any of it can write where the audit's programs are looked for (`~/.local/bin/npx`, a node in
 // /usr/local/bin: a job in a container runs as root): before the audit it makes the job no gate
 // (step-env.ts changesLaterSteps calls this). An honest installer (rustup's, uv's) writes its own
@@ -12,6 +13,7 @@ import { parseScript, type Command, type Script, type Word } from './shell-synta
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript } from './shell-state.js';
 import { wrappedStart } from './command-wrappers.js';
+import { installsTools } from './tool-installs.js';
 
 /** Programs that fetch from the network and print or save what they fetched. */
 const FETCHERS = /^(?:curl|curlie|wget2?|fetch|https?|xh|xhs|aria2c|lwp-request|GET)$/;
@@ -20,6 +22,8 @@ const INTERPRETERS =
   /^(?:python[\d.]*|pypy[\d.]*|node|nodejs|bun|perl[\d.]*|ruby[\d.]*|php[\d.]*|pwsh|powershell|lua[\d.]*|tclsh|Rscript|osascript)$/;
 /** Their options that take the program from the command line, not a file or the input. */
 const INLINE = /^-(?:[a-zA-Z]*[ce]|m|p|E|r)$|^--(?:eval|print|command)(?:=|$)/;
+/** Programs that run the command in their words, read through when they hide an install (tool-installs.ts). */
+const WRAPPERS = /^(?:sudo|doas|su|env|exec|command|nice|nohup|timeout|xargs|time|stdbuf)$/;
 /** Commands that run a file's or a string's code in the shell itself. */
 const IN_SHELL = new Set(['eval', 'source', '.']);
 /** How deep inline scripts and substitutions are followed; past it a fetch counts as run. */
@@ -231,6 +235,10 @@ function simple(all: readonly Word[], heredocs: readonly string[], seen: Seen, d
   const name = words[at];
   if (name === undefined) return false;
   const args = words.slice(at + 1);
+  // A registry's package installed where programs are looked for, or run (tool-installs.ts); past a
+  // wrapper the reading does not go through (`sudo -H pip install --user x`), any of its words' start.
+  if (installsTools(words.slice(at))) return true;
+  if (WRAPPERS.test(base(name)) && words.some((_, k) => k > at && installsTools(words.slice(k)))) return true;
   const runs = isShell(name) || INTERPRETERS.test(base(name)) || IN_SHELL.has(name);
   // The program, or a word of a shell or interpreter, is what a fetch printed (`sh -c "$(curl URL)"`).
   const words2 = all.slice(from + at);

@@ -16,7 +16,6 @@ import { addsToolFolders, writesEnvFile } from './runner-files.js';
 import { gitSettingLoses } from './env-names.js';
 import {
   changesCheckout,
-  mayRunGitProgram,
   setsGitProgram,
   GIT_FOLDER,
   GIT_VALUE,
@@ -222,10 +221,11 @@ export function changesLaterSteps(written: string, away = false, goMoved = false
   if (/GITHUB_PATH/.test(script) && !addsToolFolders(script, goMoved)) return true;
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;
-  let configured = false; // a git program set (`git config alias.w '!...'`): a git command after it may run it
   for (const words of commandWords(parseScript(script))) {
-    if (changesCheckout(words) || writesGoSettings(words) || (configured && mayRunGitProgram(words))) return true;
-    configured ||= setsGitProgram(words);
+    // `git config` setting a program (`core.hooksPath`, `core.fsmonitor`, an alias) in the user's, the
+    // system's or the checkout's file: a git command later in the job may run it and move HEAD before
+    // the audit (gitguard's own git reads none of those files: collect/child-env.ts).
+    if (changesCheckout(words) || writesGoSettings(words) || setsGitProgram(words)) return true;
     away ||= leavesCheckout(words);
     if (writtenPaths(words).some((p) => away || programPlace(p))) return true;
   }

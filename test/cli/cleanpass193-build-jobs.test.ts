@@ -1,7 +1,8 @@
 // cleanpass193: the gate in a build job, after the steps real projects run there before it (set-up
 // actions, corepack, pip, go install with GOPATH/bin on PATH, apt-get, git config and fetch, step
 // outputs and summaries, cargo, docker compose, playwright, poetry, bundler, package caches, cmake,
-// plain $GITHUB_ENV lines, dotnet, uv, npm build and pack, an artifact upload), keeps it; each honest
+// plain $GITHUB_ENV lines, dotnet, uv, npm build and pack, an artifact upload), keeps it (a tool
+// installed from a registry, `pipx install`, where the start's job ran the same line); each honest
 // step's twin, which hands the gate's job a program or moves the checkout, still loses it.
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
@@ -56,17 +57,13 @@ const KEPT: Array<[string, string]> = [
   ],
   ['docker compose up', run('docker compose up -d --wait')],
   ['playwright install', run('npm ci') + run('npx playwright install --with-deps chromium') + run('npm test')],
-  [
-    'pipx install poetry, poetry install',
-    run('pipx install poetry') + run('poetry install --no-interaction') + run('poetry run pytest'),
-  ],
   ['bundle install, rake', run('bundle install --jobs 4') + run('bundle exec rake')],
   [
-    // Not ~/.npm: npm's cache decides what a plain `npx gitguard` runs (npxcache190's lost cases).
-    'cache of ~/.cache/pip and ~/.cache/pre-commit',
+    // Not ~/.npm: npx runs what a restored npm cache holds (npxcache190), a gate only with `npx --cache`.
+    'cache of ~/.cache/pip and ~/.cargo/registry',
     uses(
       'actions/cache@v4',
-      "          path: |\n            ~/.cache/pip\n            ~/.cache/pre-commit\n          key: ${{ runner.os }}-${{ hashFiles('**/requirements*.txt') }}\n",
+      "          path: |\n            ~/.cache/pip\n            ~/.cargo/registry\n          key: ${{ runner.os }}-${{ hashFiles('**/requirements*.txt') }}\n",
     ),
   ],
   [
@@ -94,6 +91,16 @@ const KEPT: Array<[string, string]> = [
     run('npm ci') +
       run('npm test -- --coverage') +
       uses('actions/upload-artifact@v4', '          name: coverage\n          path: coverage/\n'),
+  ],
+];
+
+// A tool installed from a registry where programs are looked for (runnerown197: `pipx install` into
+// ~/.local/bin, its programs named by the package) is code from the network, as a fetch-and-run
+// line: it keeps the gate where the same job ran the same line where the range starts, and only there.
+const INSTALLED: Array<[string, string]> = [
+  [
+    'pipx install poetry, poetry install',
+    run('pipx install poetry') + run('poetry install --no-interaction') + run('poetry run pytest'),
   ],
 ];
 
@@ -127,6 +134,13 @@ const SCRATCH_KEPT: Array<[string, string]> = [
 
 describe('honest build jobs keep a gate after them', () => {
   for (const [name, steps] of KEPT) test(name, batch.add(BEFORE, job(steps), true));
+});
+
+describe('a tool install the start ran in the same job keeps the gate', () => {
+  for (const [name, steps] of INSTALLED) {
+    test(name, gateBatch(job(steps)).add(BEFORE, job(steps), true));
+    test(`twin, not at the start: ${name}`, batch.add(BEFORE, job(steps), false));
+  }
 });
 
 describe('twins: steps that hand the gate another program lose it', () => {
