@@ -113,7 +113,7 @@ export function stepJudged(
   other?: (line: string, at: Place) => boolean,
 ): boolean {
   if (step.lost || step.before?.length || step.writes || writesGitFolder(step.script)) return false;
-  const script = withFixedIds(step.script, step.vars, step.envWrites);
+  const script = withFixedIds(step.script, step.vars, step.envWrites, step.job !== undefined);
   if (step.mode) return posix(script, step.mode, step.at);
   return stepGates(step.own, step.shells, step.strategy, script, posix, step.at, other);
 }

@@ -190,7 +190,7 @@ export async function gitlabSteps(
         ...scriptLines(candidatesFor('script')[0]),
       ];
       if (lines.includes(undefined)) return true;
-      const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
+      const vars = variablesOf(new Map([['variables', jobVariables(jobs, own)]]), globals);
       const script = lines.join('\n');
       const before = ownEarlier(script, ROOT.folder, gitlabFetches(name, vars));
       const written = runGateLost(undefined, script, before, ROOT.folder);
@@ -218,6 +218,20 @@ export async function gitlabSteps(
         before,
       });
       return [...keys].some((key) => RUNNING.has(key) && mergedRuns(candidatesFor(key)));
+    };
+    /**
+     * A job's `variables:`: GitLab merges those of its definitions in several files name by name (the
+     * including file's first: an include's template with `gitguard: variables: GITGUARD_ARGS: --all`
+     * over it keeps the template's others). Where a `<<:` map or an `extends:` template gives some
+     * (YAML's merge replaces a map whole), or one is not a plain map: the winning definition's alone.
+     */
+    const jobVariables = (jobs: readonly At[], all: readonly At[]): unknown => {
+      const direct = candidatesOf(jobs, 'variables').map(
+        (at) => merge.deref(at) && value(merge.deref(at), 'variables'),
+      );
+      if (candidatesOf(all, 'variables').length !== direct.length || !direct.every((m) => m instanceof Map))
+        return value(lookup(jobs, 'variables', 0), 'variables');
+      return new Map(direct.reverse().flatMap((m) => [...(m as Map<unknown, unknown>)]));
     };
     /** What a job takes from includes (gitlab-includes.ts JobTakes). */
     const taken = (name: string, candidatesFor: (key: unknown) => At[]): JobTakes => ({

@@ -23,8 +23,11 @@ export const GATE_RULES: ReadonlyArray<readonly [id: string, threat: string]> = 
   ['signers-authorized', 'impersonation'],
 ];
 
-/** The lowest severity of GATE_RULES: a `--fail-on` above it lets them fail with exit 0. */
-const PASSING_FAIL_ON = new Set(['critical']);
+/**
+ * The `--fail-on` values at or below the lowest severity of GATE_RULES: `critical` lets them fail with
+ * exit 0, any other word (`none`) is refused by the CLI, which then fails every run alike.
+ */
+const GATING_FAIL_ON = new Set(['info', 'low', 'medium', 'high']);
 
 /** audit's options that take a value (commander: `--x v`, `--x=v`; short ones `-r v`, `-rv`), by long name. */
 const VALUED = new Set([
@@ -146,7 +149,8 @@ export function auditGates(args: readonly string[], global: readonly string[] = 
   const forgePath = (opts.get('--forge') ?? []).filter((v) => v && !FORGE_KINDS.has(v));
   if (!readsCheckout(opts, [...(optionsOf(args).get('') ?? []), ...forgePath], at) || !fixedStart(opts)) return false;
   const failOn = last('--fail-on');
-  if (failOn !== undefined && PASSING_FAIL_ON.has(failOn.trim())) return false;
+  // A value named by a variable the reading cannot know counts as the one the runner could give.
+  if (failOn !== undefined && !failOn.includes('$') && !GATING_FAIL_ON.has(failOn)) return false;
   const rules = listed(opts.get('--rule'));
   const threats = listed(opts.get('--threat'));
   // A selection named by a variable may be any: the runner could run the check.
@@ -251,7 +255,9 @@ const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
  */
 const INDIRECT = new RegExp(
   [
-    String.raw`(?:^|[\s;&|(){}\x60])(?:\.|source|eval|read|readarray|mapfile|getopts|let)(?=[\s;&|)]|$)`,
+    String.raw`(?:^|[\s;&|(){}\x60])(?:source|eval|read|readarray|mapfile|getopts|let)(?=[\s;&|)]|$)`,
+    // `.` sources a file only as a command's name (`. ./env.sh`, `X=1 . f`, `if . f`), not as a word (`audit .`).
+    String.raw`(?:^|[;&|(){}\x60!]|\b(?:then|do|else|if|elif|while|until|command|builtin|exec|time)\b)[ \t]*(?:-\w+[ \t]+)*(?:[A-Za-z_]\w*=\S*[ \t]+)*\.(?=[\s;&|)]|$)`,
     String.raw`\bprintf\s+(?:-\S+\s+)*-v`,
     String.raw`\b(?:export|declare|typeset|local|readonly)\s+(?:-\S*\s+)*[^A-Za-z_\s;&|)]`,
     String.raw`\(\(|\$\{!`,
@@ -260,23 +266,38 @@ const INDIRECT = new RegExp(
 );
 
 /**
- * `script` with the variables the CI file sets to a full object id written in (`--trust-root
- * "$ROOT"` with `env: ROOT: <id>`, a job's or the workflow's, or GitLab's `variables:`): only where
- * the script names each such variable in no other way than `$X`, `${X}` or `${{ env.X }}` (never
- * assigns, exports or unsets it) and sets none without naming it (INDIRECT), the runner reads no
- * startup file into it (BASH_ENV, ENV), and no earlier step's `$GITHUB_ENV` lines name it
- * (`earlier`: their scripts; a runner applies those over the job's `env:` and, in older versions,
- * over the step's). Any other value stays a variable, read as the change's own (fixedStart).
+ * A value the shell reads back as the same words wherever it is written in: no quote, `$`, backslash,
+ * glob, tab or separator. One with a space is several words unquoted (GitLab's `GITGUARD_ARGS: --all
+ * --quiet` in `gitguard audit $GITGUARD_ARGS`), one in double quotes.
  */
-export function withFixedIds(script: string, vars: ReadonlyMap<string, string>, earlier = ''): string {
+const PLAIN_VALUE = /^[\w@%+=:,./ -]*$/;
+
+/**
+ * `script` with the variables the CI file sets written in (`--trust-root "$ROOT"` with `env: ROOT:
+ * <id>`, a job's or the workflow's, or GitLab's `variables:`): a full object id, and with `plain` (a
+ * GitLab job, whose `variables:` the runner exports as given) any PLAIN_VALUE, one with a space only
+ * where it stands as a whole word unquoted or double-quoted (not `X=$V`, `"a $V"`). Only where the
+ * script names each such variable in no other way than `$X`, `${X}` or `${{ env.X }}` (never
+ * assigns, exports or unsets it) and sets none without naming it (INDIRECT: `read -a`), the runner
+ * reads no startup file into it (BASH_ENV, ENV), and no earlier step's `$GITHUB_ENV` lines name it
+ * (`earlier`: their scripts; a runner applies those over the job's `env:` and, in older versions,
+ * over the step's). Any other value stays a variable: a `--trust-root` read as the change's own
+ * (fixedStart), a word of audit's options as one the reading cannot know.
+ */
+export function withFixedIds(script: string, vars: ReadonlyMap<string, string>, earlier = '', plain = false): string {
   if (!script.includes('$') || vars.has('BASH_ENV') || vars.has('ENV') || INDIRECT.test(script)) return script;
   let out = script;
   for (const [name, value] of vars) {
-    if (!FULL_ID.test(value) || !/^[A-Za-z_]\w*$/.test(name)) continue;
+    if (!(FULL_ID.test(value) || (plain && PLAIN_VALUE.test(value))) || !/^[A-Za-z_]\w*$/.test(name)) continue;
     const use = new RegExp(String.raw`\$\{\{\s*env\.${name}\s*\}\}|\$\{${name}\}|\$${name}(?!\w)`, 'g');
+    // `${X:+words}`: the words where X is set and not empty, else nothing (`${T:+--threat "$T"}`).
+    const alternate = new RegExp(String.raw`\$\{${name}:\+([^{}\x60]*)\}`, 'g');
     const named = new RegExp(String.raw`(?<![\w-])${name}(?!\w)`);
-    if (named.test(script.replace(use, '')) || named.test(earlier)) continue;
-    out = out.replace(use, value);
+    if (named.test(script.replace(alternate, '$1').replace(use, '')) || named.test(earlier)) continue;
+    out = out.replace(alternate, (_all, words: string) => (value ? words : ''));
+    // Several words: only a whole word (`$V`, `"${V}"`) between blanks or a line's ends and separators.
+    const whole = new RegExp(String.raw`(?<=^|[ \t])("?)(?:\$\{${name}\}|\$${name})\1(?=[ \t;&|)]|$)`, 'gm');
+    out = value.includes(' ') ? out.replace(whole, (_all, q: string) => `${q}${value}${q}`) : out.replace(use, value);
   }
   return out;
 }
