@@ -13,7 +13,7 @@ import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
 import { commandString } from './command-wrappers.js';
 import { addsToolFolders, writesEnvFile } from './runner-files.js';
-import { gitSettingLoses } from './env-names.js';
+import { assignsGitProgram, gitSettingLoses } from './env-names.js';
 import {
   changesCheckout,
   mayRunGitProgram,
@@ -222,7 +222,8 @@ export function changesLaterSteps(written: string, away = false, goMoved = false
   if (/GITHUB_PATH/.test(script) && !addsToolFolders(script, goMoved)) return true;
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;
-  let configured = false; // a git program set (`git config alias.w '!...'`): a git command after it may run it
+  // A git program set (`git config alias.w '!...'`, `export GIT_EXTERNAL_DIFF=...`): a git command after it may run it.
+  let configured = assignsGitProgram(script);
   for (const words of commandWords(parseScript(script))) {
     if (changesCheckout(words) || writesGoSettings(words) || (configured && mayRunGitProgram(words))) return true;
     configured ||= setsGitProgram(words);
