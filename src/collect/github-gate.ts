@@ -25,6 +25,7 @@ import { changesLaterSteps, envLoses, envWritesBefore } from '../domain/step-env
 import { writesGitFolder } from '../domain/checkout-moves.js';
 import { movesGo } from '../domain/runner-files.js';
 import { earlierStep, ownBefore, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
+import { gateRunsGitFirst, gitProgramAbove } from '../domain/git-program-steps.js';
 import { eachAbove, gateWrites, ownActionLost, type NpxLookup, type Restored } from '../domain/checkout-writes.js';
 import { switchedOff } from '../domain/switched-off.js';
 import { trustedActions, trustedImages } from './trusted-actions.js';
@@ -100,6 +101,8 @@ export interface GateStep {
   envWrites?: string;
   /** GitLab's job name (start-fetches.ts). */
   job?: string;
+  /** A git program set by an earlier step (git-program-steps.ts): a git command its chain runs before the audit may run it. */
+  gitProgram?: true;
 }
 
 /**
@@ -212,8 +215,12 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
             );
           });
           const above = eachAbove({ lost: at.lost, before: at.before, restored: at.restored }, earlier);
+          const git = gitProgramAbove(
+            items.map((i, k) => ({ run: get(i, 'run'), uses: get(i, 'uses'), runsFiles: earlier[k]!.kind === 'runs' })),
+            at.git,
+          );
           for (const [k, i] of node.items.entries())
-            collect(i, { ...at, checked, ...above[k]!, envWrites: writes[k]! });
+            collect(i, { ...at, checked, ...above[k]!, envWrites: writes[k]!, git: git[k] });
         }
         const checked = yaml.isMap(node) && at.checked.has(String(scalar(entry(node, 'id'))));
         const value = (key: string): unknown =>
@@ -228,7 +235,11 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
         if (matrixMayBeTrue(value('continue-on-error'), job)) return;
         const shells = defaultShells(own, at.shells, list(scalar(entry(node, 'runs-on'))), job);
         const envLost = envLoses(envValue(yaml, scalar(entry(node, 'env')), doc));
-        const lost = at.lost || envLost || containersLose(yaml, doc, (k) => lookup(node, k, 0), at.vars, images);
+        const lost =
+          at.lost ||
+          envLost ||
+          at.git === 'ran' ||
+          containersLose(yaml, doc, (k) => lookup(node, k, 0), at.vars, images);
         const off =
           at.off || startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
         // gitguard's own action runs the audit its `with:` inputs give: `fail-on: critical` gates nothing.
@@ -282,9 +293,10 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
               false,
               fetches(at.job, vars, at.envWrites),
             );
-            const gone = lost || own;
+            const gone = lost || own || (at.git === 'set' && gateRunsGitFirst(v));
             const w = gateWrites(gone, at.restored, v, before, folder);
-            out.steps.push({ ...step, script: v, at: { ...place, folder }, before, ...w });
+            const git = at.git === 'set' ? { gitProgram: true as const } : {};
+            out.steps.push({ ...step, script: v, at: { ...place, folder }, before, ...w, ...git });
           }
         }
       };
@@ -333,4 +345,5 @@ interface Above {
   /** An earlier step restored files into the workspace (earlier-steps.ts `workspace`): only gitguard's own action gates. */
   restored?: Restored;
   job?: string; // the job id it lies in (`jobs: <id>:`), whose fetch-and-run lines the start vouches for
+  git?: 'set' | 'ran'; // a git program set by a step before it (git-program-steps.ts), and run since
 }

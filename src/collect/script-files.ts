@@ -135,7 +135,9 @@ async function stepsGateAt(
     const ask = (script: string, mode: ShellMode): boolean => {
       const key = `${mode.errexit ? 'e' : ''}${mode.pipefail ? 'p' : ''}${mode.actions ? 'a' : ''}\0${script}`;
       const text = bash ? bashEnvFirst(script, step.vars) : script;
-      if (!asked.has(key)) asked.set(key, stepGatesAt(read, tip, { ...command, text }, mode, chain, step.at.roots));
+      // A git program an earlier step set: the chain's git commands before the audit may run it (shell-gate.ts).
+      const m = step.gitProgram ? { ...mode, gitProgram: true } : mode;
+      if (!asked.has(key)) asked.set(key, stepGatesAt(read, tip, { ...command, text }, m, chain, step.at.roots));
       return true;
     };
     // pwsh or cmd running one command alone: its status is the step's, as a POSIX shell without -e.

@@ -69,4 +69,59 @@ const GIT_ELSEWHERE = /^GIT_(?:CONFIG|CONFIG_PARAMETERS|CONFIG_GLOBAL|CONFIG_SYS
  * keeps the gate.
  */
 export const gitSettingLoses = (name: string, value: string): boolean =>
-  GIT_ELSEWHERE.test(name) || (/^GIT_CONFIG_KEY_\d+$/.test(name) && !GIT_QUIET_KEY.test(value.trim()));
+  GIT_ELSEWHERE.test(name) ||
+  (/^GIT_CONFIG_KEY_\d+$/.test(name) && !GIT_QUIET_KEY.test(value.trim())) ||
+  gitProgramLoses(name, value);
+
+/**
+ * git's variables naming a program it runs with no tty (git(1) ENVIRONMENT, git-var(1)): the editor of
+ * `git commit` without -m (GIT_EDITOR, VISUAL, EDITOR, GIT_SEQUENCE_EDITOR), `git diff`'s external diff,
+ * the prompt for a password, the transport's ssh or proxy. Not GIT_PAGER nor PAGER: git pages only
+ * to a terminal, which a CI job's git has none of.
+ */
+const GIT_PROGRAM_VAR =
+  /^(?:GIT_(?:EDITOR|SEQUENCE_EDITOR|EXTERNAL_DIFF|ASKPASS|SSH|SSH_COMMAND|PROXY_COMMAND)|SSH_ASKPASS|EDITOR|VISUAL)$/;
+/** ssh's options that run nothing the caller chose (a deploy key's `-i key -o StrictHostKeyChecking=no`). */
+const SSH_QUIET_FLAG = /^-(?:[46AaCgKkNnqsTtVvXxYy]+|[iplc]|o)$/;
+const SSH_QUIET_OPTION =
+  /^(?:StrictHostKeyChecking|UserKnownHostsFile|GlobalKnownHostsFile|IdentityFile|IdentitiesOnly|BatchMode|ConnectTimeout|ConnectionAttempts|Port|User|LogLevel|ServerAlive(?:Interval|CountMax)|HostKeyAlgorithms|PubkeyAcceptedKeyTypes|PubkeyAcceptedAlgorithms|AddKeysToAgent|PasswordAuthentication|PreferredAuthentications|HashKnownHosts|CheckHostIP|UpdateHostKeys|Compression|TCPKeepAlive)=/i;
+
+/**
+ * Whether `GIT_SSH_COMMAND`/`GIT_SSH` runs the runner's ssh with only options that run nothing else:
+ * not `-F file` (its ProxyCommand, Match exec), `-o ProxyCommand=...`, LocalCommand, KnownHostsCommand.
+ * A word with an expansion or a quote is not read: fail closed.
+ */
+function runnersSsh(name: string, value: string): boolean {
+  const words = value.trim().split(/\s+/);
+  if (!/^(?:\/usr\/bin\/|\/bin\/)?ssh$/.test(words[0] ?? '') || /[$`'"\\;&|<>(){}]/.test(value)) return false;
+  if (name === 'GIT_SSH') return words.length === 1;
+  for (let k = 1; k < words.length; k += 1) {
+    const w = words[k]!;
+    if (!SSH_QUIET_FLAG.test(w)) return false;
+    if (w === '-o' && !SSH_QUIET_OPTION.test(words[k + 1] ?? '')) return false;
+    if (/^-[iplco]$/.test(w)) k += 1;
+  }
+  return true;
+}
+
+/**
+ * Whether setting `name` to `value` for git gives it a program to run (GIT_PROGRAM_VAR, the runner's
+ * ssh aside), or a file to write its trace to (GIT_TRACE*=/path appends to any file, the gate's too).
+ */
+function gitProgramLoses(name: string, value: string): boolean {
+  if (/^GIT_TRACE\w*$/.test(name)) return !/^\s*(?:|0|1|2|true|false|yes|no|on|off)\s*$/i.test(value);
+  if (!GIT_PROGRAM_VAR.test(name)) return false;
+  return !((name === 'GIT_SSH_COMMAND' || name === 'GIT_SSH') && runnersSsh(name, value));
+}
+
+/** Whether the shell word `NAME=value` (an assignment, `export`'s too) sets git's config or a program of its (gitSettingLoses). */
+export function gitAssignmentLoses(word: string): boolean {
+  const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(word);
+  return m !== null && gitSettingLoses(m[1]!, m[2]!);
+}
+
+/** An assignment in a script's text: its name, then its value quoted or as one word. */
+const ASSIGNMENT = /(?:^|[\s;&|(])([A-Za-z_]\w*)=(?:'([^']*)'|"([^"]*)"|([^\s;&|)]*))/g;
+/** Whether `script`'s text assigns git's config or a program of its anywhere (gitAssignmentLoses), read as written. */
+export const assignsGitProgram = (script: string): boolean =>
+  [...script.matchAll(ASSIGNMENT)].some((m) => gitSettingLoses(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''));

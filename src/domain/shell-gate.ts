@@ -49,6 +49,7 @@ export function failsWithGitguard(script: string, mode: ShellMode, checkout?: Ch
       checkout,
       status: statusVariable(script),
       folders,
+      gitProgram: mode.gitProgram === true,
     };
     const ends = new Shell(budget, 0).main(parseScript(script), new Set([start]));
     // Every run must end failing, gitguard failed in one: a condition the reading cannot decide

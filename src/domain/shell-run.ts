@@ -8,6 +8,7 @@ import { checkoutRun } from './checkout-runs.js';
 import { commandString, wrappedStart } from './command-wrappers.js';
 import { caseCommand, ifCommand, loopCommand, merge } from './shell-compound.js';
 import { changesCheckout, mayRunGitProgram, setsGitProgram } from './checkout-moves.js';
+import { gitAssignmentLoses } from './env-names.js';
 import { writesFiles } from './written-targets.js';
 import { cdTarget, commandDirs, FOLDER, makesRepository } from './step-folder.js';
 import {
@@ -296,9 +297,11 @@ export class Shell {
     const assigned = [...all.slice(0, i), ...(DECLARES.has(words[0] ?? '') ? all.slice(i + 1) : [])];
     // A variable, a checkout moved to another commit, a git program set before (`git config alias.w
     // '!...'` then `git w`): the rest of the run cannot follow (step-env.ts, checkout-moves.ts).
-    const moved = changesCheckout(words) || (this.budget.gitProgram === true && mayRunGitProgram(words));
+    // A git program in a variable (`GIT_EXTERNAL_DIFF=./x git diff`, `export GIT_EDITOR=...`) counts as set.
+    const gitVar = assigned.some((w) => gitAssignmentLoses(w.value));
+    const moved = changesCheckout(words) || ((this.budget.gitProgram === true || gitVar) && mayRunGitProgram(words));
     if (moved || assigned.some((w) => unfollowedAssignment(w.value))) cur = new Set([...cur].map((s) => s | N));
-    this.budget.gitProgram ||= setsGitProgram(words);
+    this.budget.gitProgram ||= setsGitProgram(words) || gitVar;
     if (!words.length || DECLARES.has(words[0]!)) {
       const values = assigned.map((w) => w.value);
       cur = new Set([...cur].map((s) => assignStatus(s, values, this.budget.status)));

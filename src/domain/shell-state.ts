@@ -15,6 +15,8 @@ export interface ShellMode {
   actions?: boolean;
   /** A checkout script started with no arguments that cannot set any (checkout-runs.ts): its `"$@"` is no word. */
   noArgs?: boolean;
+  /** A git program set before the script (git-program-steps.ts): a git command in it may run it. */
+  gitProgram?: boolean;
 }
 
 export const E = 1; // errexit

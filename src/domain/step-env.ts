@@ -13,9 +13,10 @@ import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
 import { commandString } from './command-wrappers.js';
 import { addsToolFolders, writesEnvFile } from './runner-files.js';
-import { gitSettingLoses } from './env-names.js';
+import { assignsGitProgram, gitSettingLoses } from './env-names.js';
 import {
   changesCheckout,
+  mayRunGitProgram,
   setsGitProgram,
   GIT_FOLDER,
   GIT_VALUE,
@@ -221,11 +222,13 @@ export function changesLaterSteps(written: string, away = false, goMoved = false
   if (/GITHUB_PATH/.test(script) && !addsToolFolders(script, goMoved)) return true;
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;
+  // A git program set (`git config alias.w '!...'`, `export GIT_EXTERNAL_DIFF=...`): a git command after
+  // it may run it and move HEAD before the audit; one set with none after it is for a later step
+  // (git-program-steps.ts), as gitguard's own git reads no global, system or environment setting.
+  let configured = assignsGitProgram(script);
   for (const words of commandWords(parseScript(script))) {
-    // `git config` setting a program (`core.hooksPath`, `core.fsmonitor`, an alias) in the user's, the
-    // system's or the checkout's file: a git command later in the job may run it and move HEAD before
-    // the audit (gitguard's own git reads none of those files: collect/child-env.ts).
-    if (changesCheckout(words) || writesGoSettings(words) || setsGitProgram(words)) return true;
+    if (changesCheckout(words) || writesGoSettings(words) || (configured && mayRunGitProgram(words))) return true;
+    configured ||= setsGitProgram(words);
     away ||= leavesCheckout(words);
     if (writtenPaths(words).some((p) => away || programPlace(p))) return true;
   }

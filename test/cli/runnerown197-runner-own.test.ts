@@ -151,7 +151,13 @@ const HONEST = [
 
 describe('user and global installs from a registry, and git settings that run a program, before the gate', () => {
   const batch = gateBatch();
-  for (const s of [...INSTALLS, ...GIT_SETTINGS]) test(`${s}: lost`, batch.add(BEFORE, job(runStep(s)), false));
+  for (const s of INSTALLS) test(`${s}: lost`, batch.add(BEFORE, job(runStep(s)), false));
+  // A git program outlives its step: lost where git runs after it before the audit (the gate step's
+  // own `git tag`); with no git after it, kept (gitguard's own git reads none of it: gitprog198).
+  for (const s of GIT_SETTINGS) {
+    test(`${s}, then git in the gate step: lost`, batch.add(BEFORE, checkoutJob(runStep(s), runStep(TAG_GATE)), false));
+    test(`twin: ${s}, no git after it: kept`, batch.add(BEFORE, job(runStep(s)), true));
+  }
   for (const s of INSTALLS.slice(0, 3))
     test(
       `${s} in the gate step's own lines: lost`,

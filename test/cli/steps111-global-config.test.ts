@@ -2,10 +2,8 @@
 // ~/.gitconfig, $XDG_CONFIG_HOME/git/config, /etc/gitconfig) before the gate: a fsmonitor or
 // signature program that runs (or vouches) for git, an alias, a hooks folder. gitguard's children
 // read none of them (collect/child-env.ts: GIT_CONFIG_GLOBAL=/dev/null, GIT_CONFIG_NOSYSTEM, a
-// neutral HOME): the reference is real git, which runs the planted program with the same
-// environment, while the audit still fails the unsigned commit and runs nothing. The job's other git
-// commands do read them (a hook of `core.hooksPath` run by the gate step's own `git tag` moved HEAD
-// before the audit: runnerown197), so such a `git config` before the gate loses it.
+// neutral HOME), so no rule is needed: the reference is real git, which runs the planted program
+// with the same environment, while the audit still fails the unsigned commit and runs nothing.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,7 +66,7 @@ describe("an earlier step's global and system git configuration", () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  test('ci-gate-kept loses a gate after a step that sets a global git program', () =>
+  test('ci-gate-kept keeps a gate after a step that sets global git configuration', () =>
     expectGateOutcome(
       {
         '.github/workflows/ci.yml':
@@ -78,6 +76,6 @@ describe("an earlier step's global and system git configuration", () => {
         '.github/workflows/ci.yml':
           'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: git config --global core.fsmonitor ./x.sh && git config --global alias.lg "!./x.sh"\n      - run: npx gitguard audit\n',
       },
-      false,
+      true,
     ));
 });
