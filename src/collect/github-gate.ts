@@ -32,6 +32,8 @@ import { containersLose } from './ci-images.js';
 import { neverTrue } from './never-true.js';
 import { fetchKey, githubFetches } from './vouched-fetches.js';
 import type { FetchLines } from '../domain/fetched-code.js';
+import { legStrategy, legText, matrixLegs, type Leg } from '../domain/matrix-legs.js';
+import { fromNode, legsOf, readLegs } from './leg-steps.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -59,7 +61,8 @@ export function namesGitguard(text: string, called = false, path?: string): Prom
     if (read === UNREAD) return UNREAD;
     // Earlier steps that run checkout files are read as the CI file shows them here (a parent's gate
     // stays a gate, so deleting it is a loss); the commit's own side reads their files (earlier-files.ts directGateAt).
-    const judged = (s: GateStep): boolean => !s.off && stepJudged({ ...s, before: undefined }, scriptGates);
+    const judged = (s: GateStep): boolean =>
+      legsOf(s).every((l) => !l.off && stepJudged({ ...l, before: undefined }, scriptGates));
     return read.mention || Boolean(read.pending?.length) || read.steps.some(judged);
   });
 }
@@ -100,6 +103,8 @@ export interface GateStep {
   envWrites?: string;
   /** GitLab's job name (start-fetches.ts). */
   job?: string;
+  /** In a matrix job: its reading in each job of the matrix, every one a gate for it to gate (leg-steps.ts). */
+  legs?: readonly GateStep[];
 }
 
 /**
@@ -112,6 +117,7 @@ export function stepJudged(
   posix: (script: string, mode: ShellMode, at: Place) => boolean,
   other?: (line: string, at: Place) => boolean,
 ): boolean {
+  if (step.legs) return step.legs.every((l) => stepJudged(l, posix, other));
   if (step.lost || step.before?.length || step.writes || writesGitFolder(step.script)) return false;
   const script = withFixedIds(step.script, step.vars, step.envWrites);
   if (step.mode) return posix(script, step.mode, step.at);
@@ -194,11 +200,17 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
             items.map((i) => ({ id: get(i, 'id'), if: get(i, 'if'), run: get(i, 'run'), lenient: lenient(i) })),
           );
           // After a step that may change what it runs: no gate; that runs checkout files: the chain reads them.
-          const stepFolders = (wd: unknown): Array<string | null> => matrixFolders(wd, at.at.folder, at.strategy);
+          const stepFolders = (wd: unknown): Array<string | null> =>
+            matrixFolders(legText(wd, at.leg), at.at.folder, at.strategy);
           const goMoved = (i: unknown): boolean => movesGo(plainValue(yaml, get(i, 'env'), doc), at.vars);
           const earlier = items.map((i) => {
             const [own, input] = [get(i, 'shell'), (k: string): unknown => scalar(entry(get(i, 'with'), k))];
-            const step = { run: get(i, 'run'), uses: get(i, 'uses'), shells: own ? [own] : at.shells, input };
+            const step = {
+              run: legText(get(i, 'run'), at.leg),
+              uses: get(i, 'uses'),
+              shells: own ? [own] : at.shells,
+              input,
+            };
             return earlierStep(step, stepFolders(get(i, 'working-directory')), trusted, goMoved(i), fetches(at.job));
           });
           const runs = items.map((i) => get(i, 'run'));
@@ -214,11 +226,16 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
         if (neverTrue(events)(lookup(node, 'if', 0))) return;
         const run = scalar(entry(scalar(entry(node, 'defaults')), 'run'));
         const own = scalar(entry(run, 'shell'));
-        const job =
+        const whole =
           entry(node, 'strategy') === undefined ? at.strategy : plainValue(yaml, scalar(entry(node, 'strategy')), doc);
+        // A matrix written out: the job read once per job it starts (leg-steps.ts), `${{ matrix.x }}` each one's value.
+        const legs = at.leg || entry(node, 'strategy') === undefined ? undefined : matrixLegs(whole);
+        if (legs) return readLegs(out, legs, (leg) => collect(n, { ...at, leg }));
+        const job = at.leg && entry(node, 'strategy') !== undefined ? legStrategy(whole, at.leg) : whole;
         // `continue-on-error: ${{ matrix.x }}`: off where a job of the matrix sets x.
         if (matrixMayBeTrue(value('continue-on-error'), job)) return;
-        const shells = defaultShells(own, at.shells, list(scalar(entry(node, 'runs-on'))), job);
+        const labels = list(scalar(entry(node, 'runs-on'))).map((l) => legText(l, at.leg));
+        const shells = defaultShells(own, at.shells, labels, job);
         const envLost = envLoses(envValue(yaml, scalar(entry(node, 'env')), doc));
         const lost = at.lost || envLost || containersLose(yaml, doc, (k) => lookup(node, k, 0), at.vars, images);
         const off =
@@ -241,7 +258,7 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
           return;
         }
         const place: Place = {
-          folder: folderOf(scalar(entry(run, 'working-directory')), at.at.folder),
+          folder: folderOf(legText(scalar(entry(run, 'working-directory')), at.leg), at.at.folder),
           roots: checkouts(entry(node, 'steps')) ?? at.at.roots,
         };
         const plain = (key: string): unknown => plainValue(yaml, scalar(entry(node, key)), doc);
@@ -257,21 +274,21 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
         const names = node.items.map((p) => scalar(p.key));
         const running = runningKeys((k) => scalar(entry(node, k)), names, at.under, n === doc.contents);
         for (const p of node.items) {
-          const v = scalar(p.value);
+          const v = legText(scalar(p.value), at.leg);
           const key = scalar(p.key);
           if (key !== 'run' || typeof v !== 'string') {
             if (!running || (typeof key === 'string' && running.has(key)))
               collect(p.value, { ...here, under: [key, at.under[0]], job: node === jobMap ? String(key) : at.job });
           } else {
             const step = { ...here, own: scalar(entry(node, 'shell')) };
-            const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
+            const folder = folderOf(legText(scalar(entry(node, 'working-directory')), at.leg), place.folder);
             const mine = ownEarlier(v, folder, fetches(at.job));
             const before = mine.length ? [...at.before, ...mine] : at.before;
             // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
             const own = changesLaterSteps(ownBefore(v) ?? '', folder === null, false, fetches(at.job));
             const gone = lost || own;
             const w = gateWrites(gone, at.restored, v, before, folder);
-            out.steps.push({ ...step, script: v, at: { ...place, folder }, before, ...w });
+            out.steps.push(fromNode<GateStep>({ ...step, script: v, at: { ...place, folder }, before, ...w }, node));
           }
         }
       };
@@ -320,4 +337,5 @@ interface Above {
   /** An earlier step restored files into the workspace (earlier-steps.ts `workspace`): only gitguard's own action gates. */
   restored?: Restored;
   job?: string; // the job id it lies in (`jobs: <id>:`), whose fetch-and-run lines the start vouches for
+  leg?: Leg; // in a matrix job read per job it starts: that job's values (domain/matrix-legs.ts)
 }
