@@ -10,8 +10,11 @@
 /** One job of a matrix: its values by key. */
 export type Leg = ReadonlyMap<string, unknown>;
 
-/** GitHub starts at most 256 jobs per matrix; a matrix past it is read as not written out. */
-const MAX_LEGS = 256;
+/**
+ * The jobs of one matrix read apart (GitHub starts at most 256): each is a reading of the whole job,
+ * so a matrix past this is read as not written out, as before (a `${{ matrix.x }}` not known).
+ */
+const MAX_LEGS = 64;
 
 /** A plain value (maps as Map) as text that is equal for equal values, for matching exclude and include entries. */
 function key(v: unknown): string {
