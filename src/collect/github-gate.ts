@@ -17,7 +17,7 @@ import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { envValue, nodeReader, plainValue } from './yaml-nodes.js';
 import { changeEvents } from '../domain/push-filters.js';
 import { gateKey, gateScopeFor } from './gate-branches.js';
-import { folderOf, matrixFolders, variablesOf } from '../domain/step-context.js';
+import { legFolder, matrixFolders, variablesOf } from '../domain/step-context.js';
 import { actionGates, OWN_ACTION, withFixedIds } from '../domain/audit-options.js';
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes } from './job-runs.js';
@@ -200,8 +200,7 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
             items.map((i) => ({ id: get(i, 'id'), if: get(i, 'if'), run: get(i, 'run'), lenient: lenient(i) })),
           );
           // After a step that may change what it runs: no gate; that runs checkout files: the chain reads them.
-          const stepFolders = (wd: unknown): Array<string | null> =>
-            matrixFolders(legText(wd, at.leg), at.at.folder, at.strategy);
+          const stepFolders = (wd: unknown): Array<string | null> => matrixFolders(wd, at.at.folder, at.strategy);
           const goMoved = (i: unknown): boolean => movesGo(plainValue(yaml, get(i, 'env'), doc), at.vars);
           const earlier = items.map((i) => {
             const [own, input] = [get(i, 'shell'), (k: string): unknown => scalar(entry(get(i, 'with'), k))];
@@ -258,7 +257,7 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
           return;
         }
         const place: Place = {
-          folder: folderOf(legText(scalar(entry(run, 'working-directory')), at.leg), at.at.folder),
+          folder: legFolder(scalar(entry(run, 'working-directory')), at.at.folder, job),
           roots: checkouts(entry(node, 'steps')) ?? at.at.roots,
         };
         const plain = (key: string): unknown => plainValue(yaml, scalar(entry(node, key)), doc);
@@ -281,7 +280,7 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
               collect(p.value, { ...here, under: [key, at.under[0]], job: node === jobMap ? String(key) : at.job });
           } else {
             const step = { ...here, own: scalar(entry(node, 'shell')) };
-            const folder = folderOf(legText(scalar(entry(node, 'working-directory')), at.leg), place.folder);
+            const folder = legFolder(scalar(entry(node, 'working-directory')), place.folder, at.strategy);
             const mine = ownEarlier(v, folder, fetches(at.job));
             const before = mine.length ? [...at.before, ...mine] : at.before;
             // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
