@@ -10,6 +10,7 @@ import { gateSteps, UNREAD, type StepReading } from './github-gate.js';
 import { memo } from './ci-yaml-memo.js';
 import { gateKey } from './gate-branches.js';
 import { fetchKey } from './vouched-fetches.js';
+import { eachLeg } from './leg-steps.js';
 
 /** The caller's earlier steps that run checkout files, before a composite action (ReadText's third item). */
 export type Caller = readonly Earlier[];
@@ -64,6 +65,6 @@ function withCaller(r: StepReading, caller: Caller | undefined): StepReading {
     ...r,
     mention: false,
     pending: r.mention ? [...pending, caller] : pending,
-    steps: r.steps.map((s) => ({ ...s, before: [...caller, ...(s.before ?? [])] })),
+    steps: r.steps.map((step) => eachLeg(step, (s) => ({ ...s, before: [...caller, ...(s.before ?? [])] }))),
   };
 }

@@ -14,6 +14,7 @@ import { GITGUARD, stepJudged, UNREAD, type GateStep } from './github-gate.js';
 import { scriptGates } from './script-gate.js';
 import { gitlabSteps } from './gitlab-gate.js';
 import { readingOf, type ReadText } from './caller-steps.js';
+import { everyLeg } from './leg-steps.js';
 
 const MAX_ROUNDS = 12;
 const MAX_FILES = 64;
@@ -165,7 +166,9 @@ export async function directGateAt(
     const judged = (s: GateStep): boolean => !s.off && stepJudged({ ...s, before: undefined }, scriptGates);
     const reached = async (s: GateStep): Promise<boolean> =>
       !!s.lookup && (await npxLookupReached(read, tip, s.lookup));
-    for (const s of r.steps) if (judged(s) && (await clear(s.before)) && !(await reached(s))) return true;
+    // A matrix job's step: a gate where it is one in every job of the matrix (leg-steps.ts).
+    const gates = async (s: GateStep): Promise<boolean> => judged(s) && (await clear(s.before)) && !(await reached(s));
+    for (const s of r.steps) if (await everyLeg(s, gates)) return true;
   }
   return false;
 }

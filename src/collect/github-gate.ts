@@ -17,7 +17,7 @@ import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { envValue, nodeReader, plainValue } from './yaml-nodes.js';
 import { changeEvents } from '../domain/push-filters.js';
 import { gateKey, gateScopeFor } from './gate-branches.js';
-import { folderOf, matrixFolders, variablesOf } from '../domain/step-context.js';
+import { legFolder, matrixFolders, variablesOf } from '../domain/step-context.js';
 import { actionGates, OWN_ACTION, withFixedIds } from '../domain/audit-options.js';
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes } from './job-runs.js';
@@ -33,6 +33,8 @@ import { containersLose } from './ci-images.js';
 import { neverTrue } from './never-true.js';
 import { fetchKey, githubFetches } from './vouched-fetches.js';
 import type { FetchLines } from '../domain/fetched-code.js';
+import { legStrategy, legText, matrixLegs, type Leg } from '../domain/matrix-legs.js';
+import { fromNode, legsOf, readLegs } from './leg-steps.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -60,7 +62,8 @@ export function namesGitguard(text: string, called = false, path?: string): Prom
     if (read === UNREAD) return UNREAD;
     // Earlier steps that run checkout files are read as the CI file shows them here (a parent's gate
     // stays a gate, so deleting it is a loss); the commit's own side reads their files (earlier-files.ts directGateAt).
-    const judged = (s: GateStep): boolean => !s.off && stepJudged({ ...s, before: undefined }, scriptGates);
+    const judged = (s: GateStep): boolean =>
+      legsOf(s).every((l) => !l.off && stepJudged({ ...l, before: undefined }, scriptGates));
     return read.mention || Boolean(read.pending?.length) || read.steps.some(judged);
   });
 }
@@ -103,6 +106,8 @@ export interface GateStep {
   job?: string;
   /** A git program set by an earlier step (git-program-steps.ts): a git command its chain runs before the audit may run it. */
   gitProgram?: true;
+  /** In a matrix job: its reading in each job of the matrix, every one a gate for it to gate (leg-steps.ts). */
+  legs?: readonly GateStep[];
 }
 
 /**
@@ -115,6 +120,7 @@ export function stepJudged(
   posix: (script: string, mode: ShellMode, at: Place) => boolean,
   other?: (line: string, at: Place) => boolean,
 ): boolean {
+  if (step.legs) return step.legs.every((l) => stepJudged(l, posix, other));
   if (step.lost || step.before?.length || step.writes || writesGitFolder(step.script)) return false;
   const script = withFixedIds(step.script, step.vars, step.envWrites, step.job !== undefined);
   if (step.mode) return posix(script, step.mode, step.at);
@@ -204,7 +210,12 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
           const writes = envWritesBefore(runs, at.envWrites);
           const earlier = items.map((i, k) => {
             const [own, input] = [get(i, 'shell'), (k: string): unknown => scalar(entry(get(i, 'with'), k))];
-            const step = { run: get(i, 'run'), uses: get(i, 'uses'), shells: own ? [own] : at.shells, input };
+            const step = {
+              run: legText(get(i, 'run'), at.leg),
+              uses: get(i, 'uses'),
+              shells: own ? [own] : at.shells,
+              input,
+            };
             const vars = variablesOf(new Map([['env', plainValue(yaml, get(i, 'env'), doc)]]), at.vars);
             return earlierStep(
               step,
@@ -229,11 +240,16 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
         if (neverTrue(events)(lookup(node, 'if', 0))) return;
         const run = scalar(entry(scalar(entry(node, 'defaults')), 'run'));
         const own = scalar(entry(run, 'shell'));
-        const job =
+        const whole =
           entry(node, 'strategy') === undefined ? at.strategy : plainValue(yaml, scalar(entry(node, 'strategy')), doc);
+        // A matrix written out: the job read once per job it starts (leg-steps.ts), `${{ matrix.x }}` each one's value.
+        const legs = at.leg || entry(node, 'strategy') === undefined ? undefined : matrixLegs(whole);
+        if (legs) return readLegs(out, legs, (leg) => collect(n, { ...at, leg }));
+        const job = at.leg && entry(node, 'strategy') !== undefined ? legStrategy(whole, at.leg) : whole;
         // `continue-on-error: ${{ matrix.x }}`: off where a job of the matrix sets x.
         if (matrixMayBeTrue(value('continue-on-error'), job)) return;
-        const shells = defaultShells(own, at.shells, list(scalar(entry(node, 'runs-on'))), job);
+        const labels = list(scalar(entry(node, 'runs-on'))).map((l) => legText(l, at.leg));
+        const shells = defaultShells(own, at.shells, labels, job);
         const envLost = envLoses(envValue(yaml, scalar(entry(node, 'env')), doc));
         const lost =
           at.lost ||
@@ -260,7 +276,7 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
           return;
         }
         const place: Place = {
-          folder: folderOf(scalar(entry(run, 'working-directory')), at.at.folder),
+          folder: legFolder(scalar(entry(run, 'working-directory')), at.at.folder, job),
           roots: checkouts(entry(node, 'steps')) ?? at.at.roots,
         };
         const plain = (key: string): unknown => plainValue(yaml, scalar(entry(node, key)), doc);
@@ -276,14 +292,14 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
         const names = node.items.map((p) => scalar(p.key));
         const running = runningKeys((k) => scalar(entry(node, k)), names, at.under, n === doc.contents);
         for (const p of node.items) {
-          const v = scalar(p.value);
+          const v = legText(scalar(p.value), at.leg);
           const key = scalar(p.key);
           if (key !== 'run' || typeof v !== 'string') {
             if (!running || (typeof key === 'string' && running.has(key)))
               collect(p.value, { ...here, under: [key, at.under[0]], job: node === jobMap ? String(key) : at.job });
           } else {
             const step = { ...here, own: scalar(entry(node, 'shell')) };
-            const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
+            const folder = legFolder(scalar(entry(node, 'working-directory')), place.folder, at.strategy);
             const mine = ownEarlier(v, folder, fetches(at.job, vars, at.envWrites));
             const before = mine.length ? [...at.before, ...mine] : at.before;
             // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
@@ -296,7 +312,9 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
             const gone = lost || own || (at.git === 'set' && gateRunsGitFirst(v));
             const w = gateWrites(gone, at.restored, v, before, folder);
             const git = at.git === 'set' ? { gitProgram: true as const } : {};
-            out.steps.push({ ...step, script: v, at: { ...place, folder }, before, ...w, ...git });
+            out.steps.push(
+              fromNode<GateStep>({ ...step, script: v, at: { ...place, folder }, before, ...w, ...git }, node),
+            );
           }
         }
       };
@@ -346,4 +364,5 @@ interface Above {
   restored?: Restored;
   job?: string; // the job id it lies in (`jobs: <id>:`), whose fetch-and-run lines the start vouches for
   git?: 'set' | 'ran'; // a git program set by a step before it (git-program-steps.ts), and run since
+  leg?: Leg; // in a matrix job read per job it starts: that job's values (domain/matrix-legs.ts)
 }

@@ -17,6 +17,7 @@ import { runContext } from './run-context.js';
 import { checkoutRewrites, earlierAt, fileAt } from './earlier-files.js';
 import type { Place } from '../domain/step-folder.js';
 import { readingOf, type ReadText } from './caller-steps.js';
+import { everyLeg, legsOf } from './leg-steps.js';
 import { writesReach } from './written-reach.js';
 import { npxLookupReached } from './npx-reach.js';
 
@@ -84,7 +85,7 @@ export async function chainGates(
   }
   const shellOf = (s: GateStep): string | undefined =>
     [s.own, ...s.shells].find((x): x is string => typeof x === 'string');
-  const commands = steps.map((s): RunCommand => {
+  const commands = steps.flatMap(legsOf).map((s): RunCommand => {
     const shell = s.mode ? undefined : shellOf(s);
     return { text: s.script, ...dirOf(s.at), ...(s.vars.size ? { vars: s.vars } : {}), ...(shell ? { shell } : {}) };
   });
@@ -110,6 +111,12 @@ async function stepsGateAt(
   run: readonly string[],
 ): Promise<Gate> {
   for (const full of steps) {
+    // A matrix job's step gates where it gates in every job of the matrix (leg-steps.ts).
+    if (full.legs) {
+      const each = await everyLeg(full, (l) => stepsGateAt(read, tip, [l], chain, run));
+      if (each !== false) return each;
+      continue;
+    }
     // Earlier steps that run files of the checkout: read at the commit, the step is judged after them.
     if (full.before?.length && (await earlierAt(read, tip, full.before))) continue;
     // The step's own words, its variables and the $GITHUB_ENV lines before it may name a written file too.

@@ -45,3 +45,13 @@ export function matrixFolders(v: unknown, inherited: string | null, strategy: un
   const each = typeof v === 'string' && v.includes('${{') ? matrixChoices(v, strategy) : undefined;
   return (each ?? [v]).map((x) => folderOf(x, inherited));
 }
+
+/**
+ * The folder a step's `working-directory:` sets in one job of its matrix (`strategy` that job's,
+ * matrix-legs.ts legStrategy): matrixFolders' one folder; where the matrix gives more than one (it is
+ * not read per job), null, not known. A matrix value inside a longer path (`${{ matrix.dir }}/..`) stays not known.
+ */
+export function legFolder(v: unknown, inherited: string | null, strategy: unknown): string | null {
+  const each = matrixFolders(v, inherited, strategy);
+  return each.length === 1 ? each[0]! : null;
+}
