@@ -74,7 +74,13 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // checkout script's cp), writes into npx's lookup, and fetch lines another job ran; it keeps it for told
 // downloads, unpackings and $HOME removals (this stop's rounds 173-187): a v16 state may hold a verdict
 // either way for such a commit.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v17';
+// v18: ci-gate-kept loses the gate to npm's cache restored before a plain npx call, temp folders on PATH or
+// BASH_ENV, readers and git programs, a name merely containing gitguard, user or global registry installs,
+// git's program variables, writes through committed links and fetch lines not run or run with other
+// variables; it keeps it for removals before a direct call, a written-out matrix and our GitLab template's
+// variables; the secrets scan pairs renames as git without -t (this stop's rounds 188-200): a v17 state may
+// hold a verdict either way for such a commit.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v18';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
