@@ -95,6 +95,23 @@ function gitRunsConfigured(args: readonly string[]): 'now' | 'later' | false {
 export const setsGitProgram = (words: readonly string[]): boolean =>
   base(words[0] ?? '') === 'git' && gitRunsConfigured(words.slice(1)) === 'later';
 
+/** `git config`'s options that only pick git's own file of a scope, or how a value is stored. */
+const CONFIG_SCOPES = /^--(?:global|system|local|worktree|add|replace-all|bool|int|path)$/;
+
+/**
+ * Whether the command `words` is `git config` setting, reading or removing only settings that run
+ * nothing (env-names.ts quietGitKey: `core.autocrlf`, `safe.directory`, `user.name`), in git's own
+ * files by scope (no `-f` file, no `--edit`): it writes no file a program is looked up in and hands
+ * git no program (pwsh-code.ts reads it as printing).
+ */
+export function setsQuietGitSetting(words: readonly string[]): boolean {
+  if (base(words[0] ?? '') !== 'git' || words[1] !== 'config') return false;
+  const rest = words.slice(2);
+  if (!rest.every((a) => !a.startsWith('-') || CONFIG_SCOPES.test(a) || CONFIG_READS.test(a))) return false;
+  const key = rest.find((a) => !a.startsWith('-') && a !== 'set');
+  return key !== undefined && gitRunsConfigured(words.slice(1)) === false && quietGitKey(key);
+}
+
 /** Whether `words` is a git command that may run a program set before it: any but `git config` (its `--edit`: changesCheckout). */
 export function mayRunGitProgram(words: readonly string[]): boolean {
   if (base(words[0] ?? '') !== 'git') return false;

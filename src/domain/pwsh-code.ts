@@ -3,12 +3,14 @@
 // -OutFile`, `Add-Content $env:GITHUB_PATH`, `Copy-Item`, `New-Item -ItemType SymbolicLink`, `$env:PATH
 // = ...`), none of which a POSIX reading sees. It is not parsed as PowerShell: it keeps the gate only
 // when every statement is one of a few that only print (`Write-Host`, `Write-Output`, a `Get-*`
-// cmdlet, a program's version query: `node --version`, the `$PSVersionTable` it prints), its words
+// cmdlet, a program's version query: `node --version`, the `$PSVersionTable` it prints, a `git config`
+// of a setting that runs nothing: `git config --global core.autocrlf false`), its words
 // plain (no `$`, backquote, parenthesis, brace, bracket, `@`, `&`, redirection); a double-quoted
 // string holding no `$` or backquote is as literal as a single-quoted one (pwsh expands nothing else
 // in it). pwsh also takes the typographic quotes ‘ ’ ‚ ‛ “ ” „ for quotes: a script holding one is not
 // read. Anything else may write them (fail closed).
 import { codeReaches } from './inline-code.js';
+import { setsQuietGitSetting } from './checkout-moves.js';
 
 /** The commands a statement may start with and only print. */
 const PRINTS = /^(?:Write-Host|Write-Output|Write-Information|Write-Verbose|echo|Get-[A-Za-z]+)$/i;
@@ -52,6 +54,9 @@ function pwshReaches(original: string): boolean {
       const [name, ...args] = words;
       if (PRINTS.test(name!)) continue;
       if (/^[\w.-]+$/.test(name!) && args.length === 1 && VERSION.test(args[0]!)) continue;
+      // `git config --global core.autocrlf false` (before actions/checkout on a Windows runner): a
+      // setting that runs nothing, in git's own file, as a POSIX step's (checkout-moves.ts).
+      if (setsQuietGitSetting(words.map((w) => w.replace(/^'(.*)'$/s, '$1')))) continue;
       return true;
     }
   }
