@@ -271,11 +271,23 @@ const INDIRECT = new RegExp(
  * --quiet` in `gitguard audit $GITGUARD_ARGS`), one in double quotes.
  */
 const PLAIN_VALUE = /^[\w@%+=:,./ -]*$/;
+/**
+ * GitLab's predefined variables holding one commit id of the pipeline, which GitLab writes into a
+ * `variables:` value naming them (`GITGUARD_ARGS: --base $CI_COMMIT_BEFORE_SHA`): as words of a
+ * plain value they stay themselves, read as the same word written in the script (`--base
+ * $CI_COMMIT_SHA` judges nothing: HEAD_REVISION). Only where the job sets none of them itself.
+ */
+const GITLAB_ID_WORD =
+  /(?<=^| )\$(?:CI_COMMIT_BEFORE_SHA|CI_COMMIT_SHA|CI_COMMIT_SHORT_SHA|CI_MERGE_REQUEST_(?:DIFF_BASE|SOURCE_BRANCH|TARGET_BRANCH)_SHA)(?= |$)|(?<=^| )\$\{(?:CI_COMMIT_BEFORE_SHA|CI_COMMIT_SHA|CI_COMMIT_SHORT_SHA|CI_MERGE_REQUEST_(?:DIFF_BASE|SOURCE_BRANCH|TARGET_BRANCH)_SHA)\}(?= |$)/g;
+/** Whether `value` is plain once GitLab's commit id words the job does not set are left out (GITLAB_ID_WORD). */
+const plainGitlabValue = (value: string, vars: ReadonlyMap<string, string>): boolean =>
+  PLAIN_VALUE.test(value.replace(GITLAB_ID_WORD, (word) => (vars.has(word.replace(/[${}]/g, '')) ? '$' : '')));
 
 /**
  * `script` with the variables the CI file sets written in (`--trust-root "$ROOT"` with `env: ROOT:
  * <id>`, a job's or the workflow's, or GitLab's `variables:`): a full object id, and with `plain` (a
- * GitLab job, whose `variables:` the runner exports as given) any PLAIN_VALUE, one with a space only
+ * GitLab job, whose `variables:` the runner exports as given) any PLAIN_VALUE (GitLab's commit id
+ * variables as words of it: GITLAB_ID_WORD), one with a space only
  * where it stands as a whole word unquoted or double-quoted (not `X=$V`, `"a $V"`). Only where the
  * script names each such variable in no other way than `$X`, `${X}` or `${{ env.X }}` (never
  * assigns, exports or unsets it) and sets none without naming it (INDIRECT: `read -a`), the runner
@@ -288,7 +300,7 @@ export function withFixedIds(script: string, vars: ReadonlyMap<string, string>, 
   if (!script.includes('$') || vars.has('BASH_ENV') || vars.has('ENV') || INDIRECT.test(script)) return script;
   let out = script;
   for (const [name, value] of vars) {
-    if (!(FULL_ID.test(value) || (plain && PLAIN_VALUE.test(value))) || !/^[A-Za-z_]\w*$/.test(name)) continue;
+    if (!(FULL_ID.test(value) || (plain && plainGitlabValue(value, vars))) || !/^[A-Za-z_]\w*$/.test(name)) continue;
     const use = new RegExp(String.raw`\$\{\{\s*env\.${name}\s*\}\}|\$\{${name}\}|\$${name}(?!\w)`, 'g');
     // `${X:+words}`: the words where X is set and not empty, else nothing (`${T:+--threat "$T"}`).
     const alternate = new RegExp(String.raw`\$\{${name}:\+([^{}\x60]*)\}`, 'g');
