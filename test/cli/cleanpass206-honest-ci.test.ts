@@ -144,6 +144,38 @@ const SHAPES: Array<[string, Files]> = [
       ),
     ),
   ],
+  [
+    'matrix os x node with exclude:, shell: bash',
+    wf(
+      job(
+        CO + r('npx gitguard audit', BASH),
+        matrix(
+          '        os: [ubuntu-latest, macos-latest, windows-latest]\n        node: [20, 22]\n        exclude:\n          - os: windows-latest\n            node: 20\n',
+        ),
+      ),
+    ),
+  ],
+  [
+    'matrix node: [20, 22] into setup-node',
+    wf(
+      job(
+        CO + '      - uses: actions/setup-node@v4\n        with:\n          node-version: ${{ matrix.node }}\n' + NPX,
+        matrix('        node: [20, 22]\n', 'ubuntu-latest'),
+      ),
+    ),
+  ],
+  [
+    'corepack, setup-node cache: pnpm, pnpm install',
+    wf(job(CO + r('corepack enable') + setupNode('pnpm') + r('pnpm install --frozen-lockfile') + NPX)),
+  ],
+  [
+    'set -euo pipefail, the report through tee',
+    wf(job(CO + r('set -euo pipefail\nnpx gitguard audit --format text | tee gitguard.txt'))),
+  ],
+  [
+    'a plain $GITHUB_ENV line, dist/ written before',
+    wf(job(CO + r('echo "TZ=UTC" >> "$GITHUB_ENV"') + r('mkdir -p dist && echo hi > dist/index.html') + NPX)),
+  ],
   ['checkout with lfs and submodules', wf(job(CO + '          lfs: true\n          submodules: recursive\n' + NPX))],
 ];
 
@@ -175,6 +207,19 @@ const GL_SHAPES: Array<[string, Files, Files]> = [
     'template: --all --base ${CI_MERGE_REQUEST_DIFF_BASE_SHA}',
     INCLUDED,
     gl('    GITGUARD_ARGS: "--all --base ${CI_MERGE_REQUEST_DIFF_BASE_SHA}"\n'),
+  ],
+  [
+    'template: needs: [] beside a build stage',
+    INCLUDED,
+    {
+      ...INCLUDED,
+      [GL]: `${INCLUDED[GL]}stages: [build, test]\nbuild:\n  stage: build\n  script:\n    - make\ngitguard:\n  needs: []\n  tags: [docker]\n  timeout: 10m\n`,
+    },
+  ],
+  [
+    'template: global GITGUARD_FAIL_ON: high',
+    INCLUDED,
+    { ...INCLUDED, [GL]: `${INCLUDED[GL]}variables:\n  GITGUARD_FAIL_ON: high\n` },
   ],
   [
     'by hand: GITGUARD_ARGS --base $CI_COMMIT_BEFORE_SHA',
