@@ -147,14 +147,25 @@ s.listen(+process.env.PORT,'127.0.0.1',()=>console.log(s.address().port));`;
     cpSync(join(poisoned, '.npm'), join(home, '.npm'), { recursive: true });
     return home;
   };
-  /** A HOME whose `~/.npm/_npx` holds, for `spec`, a gitguard printing EVIL that npx installed. */
+  /**
+   * A HOME whose `~/.npm/_npx` holds, for `spec`, a gitguard printing EVIL that npx installed: npx
+   * installs it once per spec, and each call gets its own copy of that `~/.npm`.
+   */
+  const plantedOnce = new Map<string, string>();
   const planted = (spec: string): string => {
+    let made = plantedOnce.get(spec);
+    if (!made) {
+      made = mkdtempSync(join(root, 'planted-'));
+      expect(job(made, `npx --yes ${spec}`)).toBe('REAL');
+      const hash = createHash('sha512').update(spec).digest('hex').slice(0, 16);
+      const bin = join(made, '.npm/_npx', hash, 'node_modules/gitguard/bin/g.js');
+      writeFileSync(bin, '#!/usr/bin/env node\nconsole.log("EVIL")\n');
+      rmSync(join(made, '.npm/_cacache'), { recursive: true, force: true });
+      plantedOnce.set(spec, made);
+    }
     const home = mkdtempSync(join(root, 'h-'));
-    expect(job(home, `npx --yes ${spec}`)).toBe('REAL');
-    const hash = createHash('sha512').update(spec).digest('hex').slice(0, 16);
-    const bin = join(home, '.npm/_npx', hash, 'node_modules/gitguard/bin/g.js');
-    writeFileSync(bin, '#!/usr/bin/env node\nconsole.log("EVIL")\n');
-    rmSync(join(home, '.npm/_cacache'), { recursive: true, force: true });
+    // verbatimSymlinks: node_modules/.bin's relative links point into the copy, not the original.
+    cpSync(join(made, '.npm'), join(home, '.npm'), { recursive: true, verbatimSymlinks: true });
     return home;
   };
 

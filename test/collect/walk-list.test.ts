@@ -20,6 +20,12 @@ function randomHistory(seed: number, n: number): TestRepo {
   const repo = makeRepo();
   repo.commit('c0', { 'src/a.txt': '0\n' });
   const branches = ['main'];
+  // The branch checked out: a checkout of it again is a git process that changes nothing.
+  let current = 'main';
+  const checkout = (name: string): void => {
+    if (name !== current) repo.run(['checkout', '-q', name]);
+    current = name;
+  };
   for (let i = 1; i < n; i += 1) {
     const r = rand();
     if (r < 0.15 && branches.length < 3) {
@@ -28,16 +34,16 @@ function randomHistory(seed: number, n: number): TestRepo {
       branches.push(name);
     } else if (r < 0.3 && branches.length > 1) {
       const name = branches.splice(1 + Math.floor(rand() * (branches.length - 1)), 1)[0]!;
-      repo.run(['checkout', '-q', 'main']);
+      checkout('main');
       repo.run(['merge', '-q', '--no-ff', '-X', 'theirs', '-m', `merge ${name}`, name]);
       continue;
     }
     const on = branches[Math.floor(rand() * branches.length)]!;
-    repo.run(['checkout', '-q', on]);
+    checkout(on);
     const file = ['CODEOWNERS', '.gitguard/policy.yml', 'src/a.txt', `src/${on}-${i}.txt`][Math.floor(rand() * 4)]!;
     repo.commit(`c${i}`, { [file]: `${i}\n` });
   }
-  repo.run(['checkout', '-q', 'main']);
+  checkout('main');
   for (const b of branches.slice(1)) repo.run(['merge', '-q', '--no-ff', '-X', 'theirs', '-m', `merge ${b}`, b]);
   return repo;
 }
