@@ -5,6 +5,7 @@
 // (`echo ref > .git/HEAD`), read on the `>` the shell reads as redirections.
 import { base } from './gitguard-call.js';
 import { quietGitKey } from './env-names.js';
+import { gitSubcommand } from './git-options.js';
 
 /**
  * git commands that move HEAD or make another repository of the checkout's folder. Not `clone` nor
@@ -27,16 +28,6 @@ const MOVES_HEAD = new Set([
   'symbolic-ref',
   'bisect',
   'stash',
-]);
-/** git's options before the command that take a value (`git -C x checkout`). */
-export const GIT_VALUE = new Set([
-  '-C',
-  '-c',
-  '--git-dir',
-  '--work-tree',
-  '--namespace',
-  '--exec-path',
-  '--config-env',
 ]);
 /** Commands that write, move or remove the paths they name (`rm -rf .git`, `mv .git /tmp`). */
 const WRITERS = new Set([
@@ -69,17 +60,17 @@ const CONFIG_VALUED = new Set(['-f', '--file', '--blob', '--type', '--default', 
  * (env-names.ts quietGitKey: `alias.w='!cp x ci/gate.sh'`, `core.pager`, `diff.external`,
  * `core.hooksPath`): `now` by `-c`/`--config-env` (this command may run it) or `git config --edit`
  * (its editor); `later` by `git config` setting one (a later git command may run it). What that
- * program writes or moves is not read: it may change the checkout.
+ * program writes or moves is not read: it may change the checkout. An option git does not know
+ * before the command: `now` (not told).
  */
 function gitRunsConfigured(args: readonly string[]): 'now' | 'later' | false {
-  let k = 0;
-  for (; k < args.length && args[k]!.startsWith('-'); k += GIT_VALUE.has(args[k]!) ? 2 : 1) {
-    // `-c k=v` in two words, `--config-env=k=V` in one.
-    const [opt, value] = args[k]!.includes('=') ? args[k]!.split(/=(.*)/s) : [args[k]!, args[k + 1] ?? ''];
-    if ((opt === '-c' || opt === '--config-env') && !quietGitKey(value!.replace(/=.*$/s, ''))) return 'now';
-  }
-  if (args[k] !== 'config') return false;
-  const rest = args.slice(k + 1);
+  const git = gitSubcommand(args);
+  if (git === 'unknown') return 'now';
+  // `-c k=v`, `--config-env=k=V`: the key up to its first `=`.
+  if (git.options.some(([o, v]) => (o === '-c' || o === '--config-env') && !quietGitKey(v.replace(/=.*$/s, ''))))
+    return 'now';
+  if (git.sub !== 'config') return false;
+  const rest = git.rest;
   if (rest.some((a) => CONFIG_READS.test(a))) return false;
   if (rest.some((a) => a === '-e' || a === '--edit' || a === 'edit')) return 'now';
   const named = rest.filter((a, i) => !a.startsWith('-') && !CONFIG_VALUED.has(rest[i - 1] ?? ''));
@@ -115,9 +106,8 @@ export function setsQuietGitSetting(words: readonly string[]): boolean {
 /** Whether `words` is a git command that may run a program set before it: any but `git config` (its `--edit`: changesCheckout). */
 export function mayRunGitProgram(words: readonly string[]): boolean {
   if (base(words[0] ?? '') !== 'git') return false;
-  let k = 1;
-  while (k < words.length && words[k]!.startsWith('-')) k += GIT_VALUE.has(words[k]!) ? 2 : 1;
-  return words[k] !== 'config';
+  const git = gitSubcommand(words.slice(1));
+  return git === 'unknown' || git.sub !== 'config';
 }
 
 /** Whether the command `words` (past its wrappers) changes the commit or repository the checkout holds. */
@@ -127,12 +117,12 @@ export function changesCheckout(words: readonly string[]): boolean {
   const tool = base(name);
   if (WRITERS.has(tool)) return args.some((a) => GIT_FOLDER.test(a));
   if (tool !== 'git') return false;
-  if (gitRunsConfigured(args) === 'now') return true;
-  let k = 0;
-  while (k < args.length && args[k]!.startsWith('-')) k += GIT_VALUE.has(args[k]!) ? 2 : 1;
-  const cmd = args[k];
+  const git = gitSubcommand(args);
+  // An option git does not know before the command: not told.
+  if (git === 'unknown' || gitRunsConfigured(args) === 'now') return true;
+  const cmd = git.sub;
   if (cmd === undefined || !MOVES_HEAD.has(cmd)) return false;
-  const rest = args.slice(k + 1).filter((a) => a !== '-q' && a !== '--quiet');
+  const rest = git.rest.filter((a) => a !== '-q' && a !== '--quiet');
   // `git checkout -b x` / `git switch -c x`: a new branch at HEAD, the same commit.
   if ((cmd === 'checkout' || cmd === 'switch') && rest.length === 2 && /^-[bBcC]$/.test(rest[0]!)) return false;
   // `git init /tmp/scratch`: a new repository in another folder (step-folder.ts reads a `cd` into it).

@@ -15,6 +15,15 @@ import { commandFolders } from './written-targets.js';
 
 const ASSIGNMENT = /^([A-Za-z_]\w*)=/;
 const loses = (name: string): boolean => shadowingName(name) || /^GIT_/.test(name);
+/** The index of the first of `words` naming gitguard (-1: none). */
+const gitguardAt = (words: readonly string[]): number => words.findIndex((w) => /gitguard/.test(w));
+
+/** A call's arguments: the words after the one naming gitguard, but its command (the first `audit` or `verify`). */
+function callArgs(words: readonly string[]): string[] {
+  const args = words.slice(gitguardAt(words) + 1);
+  const sub = args.findIndex((w) => w === 'audit' || w === 'verify');
+  return args.filter((_, k) => k !== sub);
+}
 
 /** The names a command's words set or unset before its program (`X=1`, env's `X=1`, `-u X`, `--unset=X`). */
 function namesSet(words: readonly string[], program: number): string[] {
@@ -35,7 +44,7 @@ function direct(words: readonly string[]): boolean {
   while (start < words.length && ASSIGNMENT.test(words[start]!)) start += 1;
   const rest = words.slice(start);
   // Where gitguard's name is in the words past the assignments (and the wrappers: env's own).
-  const at = rest.findIndex((w) => /gitguard/.test(w));
+  const at = gitguardAt(rest);
   if (at < 0 || !directCheck(rest)) return false;
   return !namesSet(words, start + at).some(loses);
 }
@@ -66,7 +75,7 @@ function some(script: Script, f: (words: string[]) => boolean): boolean {
 function eachCall(script: string, ok: (words: string[]) => boolean): boolean {
   let calls = 0;
   const other = some(parseScript(script), (words) => {
-    if (!words.some((w) => /gitguard/.test(w))) return false;
+    if (gitguardAt(words) < 0) return false;
     calls += 1;
     return !ok(words);
   });
@@ -87,12 +96,7 @@ export function plainRestoreKeeps(script: string, folder: string | null, before:
 }
 
 /** Whether a command naming gitguard names a path of the workspace in its arguments (audit-options.ts namesNoPath). */
-function namesPath(words: readonly string[]): boolean {
-  const at = words.findIndex((w) => /gitguard/.test(w));
-  const args = words.slice(at + 1);
-  const sub = args.findIndex((w) => w === 'audit' || w === 'verify');
-  return !namesNoPath(args.filter((_, k) => k !== sub));
-}
+const namesPath = (words: readonly string[]): boolean => !namesNoPath(callArgs(words));
 
 /** `path` from workspace folder `from`, normalized; undefined where it leaves the workspace or cannot be placed. */
 function placed(path: string, from: string): string | undefined {
@@ -117,8 +121,7 @@ export function directCallReadsWritten(script: string, written: readonly string[
   return commandFolders(script, folder).some(([words, from]) => {
     if (!direct(words) || !namesPath(words)) return false;
     if (from === null) return true;
-    const at = words.findIndex((w) => /gitguard/.test(w));
-    const { repos, files } = namedPaths(words.slice(at + 1).filter((w) => w !== 'audit' && w !== 'verify'));
+    const { repos, files } = namedPaths(callArgs(words));
     const reach = (path: string, repo: boolean): boolean => {
       const p = placed(path, from);
       if (p === undefined) return true;
@@ -143,8 +146,7 @@ export function directCallReadsWritten(script: string, written: readonly string[
  */
 export const freshCacheKeeps = (script: string): boolean =>
   eachCall(script, (words) => {
-    const at = words.findIndex((w) => /gitguard/.test(w));
-    return direct(words) && withoutFreshCache(words.slice(0, at)).fresh;
+    return direct(words) && withoutFreshCache(words.slice(0, gitguardAt(words))).fresh;
   });
 
 /** Whether `script` calls gitguard itself by name as a check in one of its commands (direct). */

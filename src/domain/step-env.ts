@@ -14,12 +14,12 @@ import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.
 import { commandString } from './command-wrappers.js';
 import { addsToolFolders, writesEnvFile } from './runner-files.js';
 import { assignsGitProgram, gitSettingLoses } from './env-names.js';
+import { gitSubcommand } from './git-options.js';
 import {
   changesCheckout,
   mayRunGitProgram,
   setsGitProgram,
   GIT_FOLDER,
-  GIT_VALUE,
   redirectionsOnly,
   writesGitFolder,
 } from './checkout-moves.js';
@@ -173,14 +173,30 @@ const absoluteNames = (tool: string, args: readonly string[]): boolean =>
 /**
  * The folder `git clone <url> <dir>` or `git worktree add <dir>` fills (a PATH folder not made yet,
  * `~/.local/bin`); the last of clone's words not an option, when there are two (an option's value
- * read as one names no program place).
+ * read as one names no program place). Under git's `-C` folders, each from the one before (`git -C
+ * /usr/local/bin clone URL`: a folder there); an option git does not know: `/` (not told).
  */
 function gitWrites(args: readonly string[]): string[] {
-  let k = 0;
-  while (k < args.length && args[k]!.startsWith('-')) k += GIT_VALUE.has(args[k]!) ? 2 : 1;
-  const words = args.slice(k + 1).filter((a) => !a.startsWith('-'));
-  if (args[k] === 'clone') return words.length >= 2 ? words.slice(-1) : [];
-  return args[k] === 'worktree' && words[0] === 'add' ? words.slice(1) : [];
+  const git = gitSubcommand(args);
+  if (git === 'unknown') return ['/'];
+  const words = git.rest.filter((a) => !a.startsWith('-'));
+  const named =
+    git.sub === 'clone'
+      ? words.length >= 2
+        ? words.slice(-1)
+        : []
+      : git.sub === 'worktree' && words[0] === 'add'
+        ? words.slice(1)
+        : [];
+  const rooted = (p: string): boolean => /^[/~$]/.test(p);
+  const at = git.options.reduce(
+    (d, [o, v]) => (o !== '-C' || v === '' ? d : d === '' || rooted(v) ? v : `${d}/${v}`),
+    '',
+  );
+  if (at === '') return named;
+  // A clone naming no folder makes one of its URL's name in `-C`'s.
+  if (git.sub === 'clone' && !named.length) return words.length ? [`${at}/.`] : [];
+  return named.map((p) => (rooted(p) ? p : `${at}/${p}`));
 }
 
 /** A `cd` away from the checkout: the relative paths written after it are read as `/` (any folder). */

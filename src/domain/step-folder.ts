@@ -8,6 +8,7 @@
 // a folder not known (null: `cd` to HOME, a variable, an absolute path, out of the workspace, `cd -`,
 // `popd`, a `working-directory:` expression) gates nothing.
 import { posix } from 'node:path';
+import { gitSubcommand } from './git-options.js';
 
 /** Where a command runs (null: not known) and where the checkouts of the change lie. */
 export interface Place {
@@ -245,17 +246,10 @@ export class FolderTable {
 
 /** git's commands that make a repository, worktree or submodule checkout in a folder. */
 const MAKES_REPO = new Set(['init', 'clone', 'worktree', 'submodule']);
-/** git's options before its command that take a value as the next word. */
-const GIT_VALUED = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env']);
-
-/** Whether `git <args>` may make a repository in a folder (its global options skipped; one not known: it may). */
+/** Whether `git <args>` may make a repository in a folder (its command by gitSubcommand: one by a variable may; an option git does not know: it may). */
 export function makesRepository(args: readonly string[]): boolean {
-  for (let k = 0; k < args.length; k += 1) {
-    const a = args[k]!;
-    if (GIT_VALUED.has(a)) k += 1;
-    else if (!a.startsWith('-')) return MAKES_REPO.has(a) || /[$`]/.test(a);
-  }
-  return false;
+  const git = gitSubcommand(args);
+  return git === 'unknown' || (git.sub !== undefined && (MAKES_REPO.has(git.sub) || /[$`]/.test(git.sub)));
 }
 
 /** Programs' options naming the folder they run their command (or recipe, or script) in. */

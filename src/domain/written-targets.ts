@@ -7,6 +7,7 @@ import { unpacksInto } from './download-folders.js';
 import { base } from './gitguard-call.js';
 import { repoPath } from './ci-words.js';
 import { redirectionsOnly } from './checkout-moves.js';
+import { gitSubcommand } from './git-options.js';
 import {
   commandWords,
   PLACE,
@@ -264,19 +265,20 @@ function packageEdits(tool: string, args: readonly string[]): string[] {
 /**
  * The paths of the checkout a command only removes: `rm`, `unlink`, `rmdir`, `mv`'s operands (its
  * destination is writtenPaths'), `git rm` (not `--cached`), `git mv`'s sources, and the folder `git
- * clean` runs in (untracked files under it, whatever its paths; `-n` removes none); after `-C` or
- * `--work-tree` before git's command, not told (`$`).
+ * clean` runs in (untracked files under it, whatever its paths; `-n` removes none); after an option
+ * of git's before its command (`-C`, `--work-tree`, `-c`) or one git does not know, not told (`$`).
  */
 function removedPaths(tool: string, args: readonly string[]): string[] {
   if (REMOVES.test(tool) || tool === 'mv') return args.filter((a) => !a.startsWith('-'));
   if (tool !== 'git') return [];
-  const at = args.findIndex((a) => !a.startsWith('-'));
-  const sub = args[at];
-  if (sub === 'clean') return args.some((a) => /^(?:-[A-Za-z]*n|--dry-run)$/.test(a)) ? [] : ['.'];
-  if (sub !== 'rm' && sub !== 'mv') return [];
-  if (at > 0) return ['$'];
-  const rest = args.slice(at + 1).filter((a) => !a.startsWith('-'));
-  if (sub === 'rm') return args.some((a) => /^(?:--cached|-n|--dry-run)$/.test(a)) ? [] : rest;
+  const git = gitSubcommand(args);
+  if (git === 'unknown') return ['$'];
+  if (git.sub !== 'rm' && git.sub !== 'mv' && git.sub !== 'clean') return [];
+  if (git.sub === 'clean' && args.some((a) => /^(?:-[A-Za-z]*n|--dry-run)$/.test(a))) return [];
+  if (git.options.length) return ['$'];
+  if (git.sub === 'clean') return ['.'];
+  const rest = git.rest.filter((a) => !a.startsWith('-'));
+  if (git.sub === 'rm') return args.some((a) => /^(?:--cached|-n|--dry-run)$/.test(a)) ? [] : rest;
   return rest.slice(0, -1);
 }
 
@@ -307,15 +309,13 @@ function morePaths(tool: string, args: readonly string[]): string[] {
   return [];
 }
 
-/** `git mv a b`: its destination (the last path), written; after `-C` or `--work-tree`, not told. */
+/** `git mv a b`: its destination (the last path), written; after an option of git's (`-C`, `--work-tree`, `-c`), not told. */
 function gitMoved(args: readonly string[]): string[] {
-  const at = args.findIndex((a) => !a.startsWith('-'));
-  if (args[at] !== 'mv') return [];
-  if (at > 0) return ['$'];
-  return args
-    .slice(at + 1)
-    .filter((a) => !a.startsWith('-'))
-    .slice(-1);
+  const git = gitSubcommand(args);
+  if (git === 'unknown') return ['$'];
+  if (git.sub !== 'mv') return [];
+  if (git.options.length) return ['$'];
+  return git.rest.filter((a) => !a.startsWith('-')).slice(-1);
 }
 
 /**

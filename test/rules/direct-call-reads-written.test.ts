@@ -28,6 +28,10 @@ const CASES: Array<[script: string, written: string[], folder: string | null, re
   ['npx gitguard audit -C sub', ['sub'], '', true],
   ['npx gitguard audit --repo ../other', ['x.txt'], '', true],
   ['npx gitguard audit -C sub', ['x.txt'], null, true],
+  // The repository `-C` names is read even where its name is gitguard's command (`-C audit`).
+  ['npx gitguard audit -C audit', ['audit/.git'], '', true],
+  ['npx gitguard audit -C verify', ['verify'], '', true],
+  ['npx gitguard audit -C audit', ['other/.git'], '', false],
   ['npx gitguard audit', ['anything'], '', false],
   ['npx gitguard audit --baseline base.json', [], '', false],
 ];
