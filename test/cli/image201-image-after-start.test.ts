@@ -65,6 +65,17 @@ describe('GitLab: a gate job changed after the start, then removed', () => {
     test(`${name}, the job removed next: lost`, batch.add({ [CI]: before }, { [CI]: after }, false, 'GitLab CI/CD'));
 });
 
+// The gate in a script the job runs (the chain judgement): read the same way on the parent's side.
+describe('GitLab: a job running the gate script, its image changed after the start, then removed', () => {
+  const SCRIPT = { 'ci/gate.sh': '#!/bin/sh\nset -e\ngitguard audit --fail-on high\n' };
+  const job = (extra = ''): string => `gitguard:\n${extra}  script:\n    - sh ci/gate.sh\n`;
+  const batch = gateBatch({ [CI]: job() + BUILD, ...SCRIPT });
+  test(
+    "the job's image added, the job removed next: lost",
+    batch.add({ [CI]: job('  image: registry.example.com/evil/img:1\n') + BUILD, ...SCRIPT }, { [CI]: BUILD }, false),
+  );
+});
+
 describe('honest twins: the gate kept across the range', () => {
   const github = gateBatch({ [WF]: wf('    container: node:20\n') });
   test(
