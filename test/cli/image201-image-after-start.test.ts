@@ -155,3 +155,43 @@ test('after a new image, an edit elsewhere is no loss; the removal after it is',
   expect(named).not.toContain(edit);
   expect(res.code).toBe(1);
 });
+
+// A merge brings the side's new image into the line (as git merges it: the removal after it is
+// judged against the merge, whose gate job runs in that image).
+test('a new image merged in from a side branch, the job removed after the merge: the removal is lost', async () => {
+  const { r, alice, keys } = aliceSigns();
+  const env = {
+    GIT_AUTHOR_NAME: 'alice',
+    GIT_AUTHOR_EMAIL: 'alice@example.com',
+    GIT_COMMITTER_NAME: 'alice',
+    GIT_COMMITTER_EMAIL: 'alice@example.com',
+  };
+  const commit = (message: string, files: Record<string, string>) => ({ message, signWith: alice.path, env, files });
+  const [start] = commitSeries(r, [commit('start', { [WF]: wf() })]);
+  r.run(['checkout', '-q', '-b', 'side']);
+  commitSeries(r, [commit('image', { [WF]: wf('    container: registry.example.com/evil/img:1\n') })]);
+  r.run(['checkout', '-q', '-']);
+  commitSeries(r, [commit('docs', { 'README.md': 'docs\n' })]);
+  r.run(['merge', '-q', '--no-ff', `-S${alice.path}`, '-m', 'merge side', 'side'], { env: { ...r.env, ...env } });
+  const [removal] = commitSeries(r, [commit('remove', { [WF]: NO_GATE })]);
+  const res = await runMain(
+    [
+      'audit',
+      '-C',
+      r.dir,
+      '-r',
+      'ci-gate-kept',
+      '--no-ledger',
+      '--allowed-signers',
+      keys,
+      '--format',
+      'json',
+      '--base',
+      start!,
+    ],
+    { env: r.env },
+  );
+  const named = resultOf(parseJson(res), 'ci-gate-kept').findings.map((f: { commit?: string }) => f.commit);
+  expect(named).toContain(removal);
+  expect(res.code).toBe(1);
+});
