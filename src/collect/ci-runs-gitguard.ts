@@ -19,6 +19,7 @@ import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { changesLaterSteps } from '../domain/step-env.js';
 import { entryId, isFileEntry, TREE_MODE } from './tree-entry.js';
+import { vouchingOff } from './vouching-off.js';
 import {
   entryAt,
   filesAt,
@@ -157,9 +158,15 @@ export class CiGateReader {
     );
   }
 
+  /** Whether forge `runner` (CI_RUNNERS' index) reads a place there in `state`: else it runs nothing. */
+  readsIn(state: State, runner: number): boolean {
+    return this.placesRead(state)[runner] !== null;
+  }
+
   /** What a forge reads at `place` in `state` (read), memoised by the entries at the CI paths. */
   private readingAt(state: State, place: Place): Promise<Reading> {
-    const k = `${place[0]} ${place[2]} ${this.keyIdx.map((i) => state[i] ?? '-').join(' ')}`;
+    // A parent's side read with the start's vouching set aside (vouching-off.ts) is another reading.
+    const k = `${place[0]} ${place[2]} ${vouchingOff()} ${this.keyIdx.map((i) => state[i] ?? '-').join(' ')}`;
     let reading = this.gateOf.get(k);
     if (!reading) this.gateOf.set(k, (reading = readPlace(this.trees, state, place)));
     return reading;
@@ -219,7 +226,7 @@ export class CiGateReader {
   chainRunsGitguard(state: State, oid: string, runner: number, own = false): Promise<Gate> {
     const place = this.placesRead(state)[runner];
     if (!place) return Promise.resolve(false);
-    const k = `${oid} ${place[0]} ${place[2]} ${own}`;
+    const k = `${oid} ${place[0]} ${place[2]} ${own} ${vouchingOff()}`;
     let gate = this.chainOf.get(k);
     if (!gate) this.chainOf.set(k, (gate = this.chainIn(state, place, oid, own)));
     return gate;

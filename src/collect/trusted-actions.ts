@@ -12,6 +12,7 @@ import { conditionsIn } from '../domain/gate-conditions.js';
 import { runContext } from './run-context.js';
 import { vouchedIn, type Vouched } from './ci-images.js';
 import { allFetchesKey } from './vouched-fetches.js';
+import { vouchingOff } from './vouching-off.js';
 
 /** The folders of workflows GitHub, Forgejo and Gitea read. */
 const FOLDERS = ['.github/workflows', '.forgejo/workflows', '.gitea/workflows'];
@@ -27,10 +28,22 @@ const GITLAB_CI = '.gitlab-ci.yml';
 /** A local file an include names (`local: path`, a list entry or `include:` of a plain path), leading `/` dropped. */
 const INCLUDED = /(?:local:|include:|^\s*-)\s*["']?\/?([^\s"'#*]+\.ya?ml)["']?\s*$/gm;
 
-const trustedIn = new WeakMap<
-  object,
-  { uses: ReadonlySet<string>; conditions: ReadonlySet<string>; images: Vouched; key: string }
->();
+interface Trusted {
+  uses: ReadonlySet<string>;
+  conditions: ReadonlySet<string>;
+  images: Vouched;
+  key: string;
+}
+
+/** The run's start, and it with its vouching set aside (vouching-off.ts). */
+const trustedIn = new WeakMap<object, { start: Trusted; aside: Trusted }>();
+
+/** A set that holds every text: what a reading with the start's vouching set aside vouches for. */
+class Every extends Set<string> {
+  override has(): boolean {
+    return true;
+  }
+}
 
 /** The CI files read at the start, with their paths: GitHub's workflows, GitLab's file and the local files it includes. */
 export interface StartFiles {
@@ -90,18 +103,32 @@ export async function setTrustedActions(
   const key = [uses, conditions, images.images, images.settings, images.jobs, images.includes]
     .map((s) => [...s].sort().join('\0'))
     .join('\n');
-  trustedIn.set(runContext(), { uses, conditions, images, key });
+  // Set aside: every remote action, condition, image and variable setting is the side's own; the
+  // start's jobs and include entries stay (what GitLab's includes take is judged as at the start),
+  // and what no start vouches for (`container: ${{ vars.IMAGE }}`, a value not read) still loses.
+  const every = new Every();
+  const aside = { uses: every, conditions: every, images: { ...images, images: every, settings: every } };
+  trustedIn.set(runContext(), {
+    start: { uses, conditions, images, key },
+    aside: { ...aside, key: `set aside\n${key}` },
+  });
   return read;
 }
 
+/** What the start vouches for (undefined: no start), or, where a reading sets it aside (vouching-off.ts), all but its jobs and includes. */
+const trusted = (): Trusted | undefined => trustedIn.get(runContext())?.[vouchingOff() ? 'aside' : 'start'];
+
 /** The remote actions vouched for where the range starts; undefined: no start (all trusted, as before). */
-export const trustedActions = (): ReadonlySet<string> | undefined => trustedIn.get(runContext())?.uses;
+export const trustedActions = (): ReadonlySet<string> | undefined => trusted()?.uses;
 
 /** The `if:` conditions vouched for where the range starts (gate-conditions.ts conditionsIn); undefined: no start. */
-export const trustedConditions = (): ReadonlySet<string> | undefined => trustedIn.get(runContext())?.conditions;
+export const trustedConditions = (): ReadonlySet<string> | undefined => trusted()?.conditions;
 
 /** The images and variable settings vouched for where the range starts (ci-images.ts); undefined: no start. */
-export const trustedImages = (): Vouched | undefined => trustedIn.get(runContext())?.images;
+export const trustedImages = (): Vouched | undefined => trusted()?.images;
+
+/** Whether the range has a start whose vouching a reading may set aside. */
+export const hasStart = (): boolean => trustedIn.has(runContext());
 
 /** Them as part of a memo key. */
-export const trustedKey = (): string => `${trustedIn.get(runContext())?.key ?? '-'}\n${allFetchesKey()}`;
+export const trustedKey = (): string => `${trusted()?.key ?? '-'}\n${allFetchesKey()}`;

@@ -8,6 +8,8 @@ import { known } from './commit-flags.js';
 import type { Steps } from './steps.js';
 import { slotsFor } from './ci-slots.js';
 import type { WatchedPaths } from './watched-paths.js';
+import { hasStart } from './trusted-actions.js';
+import { withoutVouching } from './vouching-off.js';
 
 /** What trust.ts keeps of a commit's change (all but ciGateUnknown go to CommitTrust as they are; the optional ones only where set). */
 export interface WatchedChanges {
@@ -128,73 +130,117 @@ export function* watchedChanges(
       out.changedPaths = out.changedPaths.filter((p) => !clean.has(p));
     }
     if (!out.changedPaths.some((p) => ciGates.isCiPath(p))) return out;
-    // Whether the CI configuration each forge reads in a state runs gitguard (its files, or the files
-    // they run, mention it): a gate is kept forge by forge (a step moved to a place another forge
-    // reads, or a `.forgejo/workflows` folder that makes Forgejo stop reading `.github/workflows`,
-    // takes it out of the CI that ran it). A CI file a partial clone left out makes its side unknown:
-    // no removal is claimed from it, and ci-gate-kept says how many changes it could not judge.
-    // The direct reading leaves earlier steps' checkout files unread; on this commit's side they are read.
-    const direct = (yield ciGates.runsGitguard(ownState)) as RunnerGates;
-    const own = (
-      oid
-        ? yield Promise.all(
-            direct.map((g, r) => (g === true ? ciGates.chainRunsGitguard(ownState, oid, r, true) : Promise.resolve(g))),
-          )
-        : direct
-    ) as RunnerGates;
-    const parents = own.every((g) => g === true)
-      ? []
-      : ((yield Promise.all(parentStates.map((s) => ciGates.runsGitguard(s)))) as RunnerGates[]);
-    const dropped = CI_RUNNERS.flatMap((_, r) => (own[r] === false && parents.some((p) => p[r] === true) ? [r] : []));
-    // A step moved into a file it runs (`make audit`, `npm run gate`) in the same commit: the chain of
-    // this commit's files, read with the same steps (script-files.ts chainGates), still gates.
-    const moved =
-      oid && dropped.length
-        ? ((yield Promise.all(dropped.map((r) => ciGates.chainRunsGitguard(ownState, oid, r, true)))) as Gate[])
-        : [];
-    // A chain past the YAML budget (UNREAD): whether the step moved there is not known, reported below.
-    const chainUnread = dropped.filter((_, k) => moved[k] === UNREAD);
-    const lost = dropped.filter((_, k) => !moved[k]).map((r) => CI_RUNNERS[r]!);
-    out.ciGateRemoved = lost.length > 0;
-    if (lost.length) out.ciGateLostFor = lost.map((runner) => runner.name);
-    // A side past the parse budget: the gate may have gone (this side unread, a parent's running or
-    // unread; this side without it, a parent's unread). Reported, never taken for a kept gate.
-    const unread = CI_RUNNERS.filter(
-      (_, r) =>
-        chainUnread.includes(r) ||
-        (own[r] !== true && parents.some((p) => p[r] === UNREAD || (own[r] === UNREAD && p[r] === true))),
-    );
-    if (!out.ciGateRemoved && unread.length) out.ciGateUnreadFor = unread.map((runner) => runner.name);
-    out.ciGateUnknown =
-      !out.ciGateRemoved &&
-      !unread.length &&
-      own.some((g, r) => g !== true && (g === undefined || parents.some((p) => p[r] === undefined)));
-    // Neither side's CI files name gitguard for a forge: whether a chain of files they run reached it in a parent.
-    const open = own.flatMap((g, r) => (g === false && !parents.some((p) => p[r] === true) ? [r] : []));
-    if (!oid || !open.length) return out;
-    const mine = (yield Promise.all(open.map((r) => ciGates.chainRunsGitguard(ownState, oid, r)))) as Gate[];
-    const gone = open.filter((_, k) => mine[k] !== true);
-    const reached = (s: State, i: number): Promise<Gate[]> =>
-      Promise.all(gone.map((r) => ciGates.chainRunsGitguard(s, counted[i]!, r)));
-    if (!gone.length) return out;
-    // Forge by forge, as the direct case: a chain only Forgejo's CI ran is lost for Forgejo only.
-    const byParent = (yield Promise.all(parentStates.map(reached))) as Gate[][];
-    const chainLost = gone.filter((r, k) => mine[open.indexOf(r)] === false && byParent.some((t) => t[k] === true));
-    if (chainLost.length) out.ciChainLostFor = chainLost.map((r) => CI_RUNNERS[r]!.name);
-    // A chain past the YAML budget on either side (one side's running, or unread too): not judged.
-    const chainUnknown = gone.filter(
-      (r, k) =>
-        !chainLost.includes(r) &&
-        (mine[open.indexOf(r)] === UNREAD
-          ? byParent.some((t) => t[k] !== false)
-          : byParent.some((t) => t[k] === UNREAD)),
-    );
-    if (chainUnknown.length && !out.ciGateRemoved)
-      out.ciGateUnreadFor = [
-        ...new Set([...(out.ciGateUnreadFor ?? []), ...chainUnknown.map((r) => CI_RUNNERS[r]!.name)]),
-      ];
+    const read = yield* gateChange(ciGates, ownState, parentStates, counted, oid, asRead);
+    Object.assign(out, read.change);
+    // The gate the start had is what must be kept (vouching-off.ts): both sides read again with the
+    // start's vouching set aside, a parent whose gate an image, action or condition added since the
+    // start unmade still has the gate, and a side that drops it loses it. Only more losses: a side
+    // already judged to keep its gate keeps it (and so it does with its vouching set aside), and a
+    // forge no parent's files are read by had no gate to lose.
+    const mayLose = CI_RUNNERS.some((_, r) => read.own[r] !== true && parentStates.some((s) => ciGates.readsIn(s, r)));
+    if (hasStart() && mayLose) {
+      const { change: again } = yield* gateChange(ciGates, ownState, parentStates, counted, oid, withoutVouching);
+      const lost = union(out.ciGateLostFor, again.ciGateLostFor);
+      if (lost.length) Object.assign(out, { ciGateRemoved: true, ciGateLostFor: lost, ciGateUnknown: false });
+      if (lost.length) delete out.ciGateUnreadFor;
+      const chain = union(out.ciChainLostFor, again.ciChainLostFor);
+      if (chain.length) out.ciChainLostFor = chain;
+    }
     return out;
   } finally {
     slots.give();
   }
+}
+
+/** How a reading is made: as is, or with the start's vouching set aside (vouching-off.ts). */
+type Side = <T>(f: () => T) => T;
+const asRead: Side = (f) => f();
+
+/** What a commit's change did to the gate (WatchedChanges' ci fields). */
+type GateChange = Omit<WatchedChanges, 'changedPaths'>;
+
+const union = (a: readonly string[] = [], b: readonly string[] = []): string[] => [...new Set([...a, ...b])];
+
+/**
+ * Whether the CI configuration each forge reads in the commit's state (`ownState`, `oid`'s) still
+ * runs gitguard where a parent's (`parentStates`, of `counted`) did, each read by `side`; `own`:
+ * whether the commit's side runs it, per forge.
+ */
+function* gateChange(
+  ciGates: CiGateReader,
+  ownState: State,
+  parentStates: readonly State[],
+  counted: readonly string[],
+  oid: string | undefined,
+  side: Side,
+): Steps<{ change: GateChange; own: RunnerGates }> {
+  const change: GateChange = { ciGateRemoved: false, ciGateUnknown: false };
+  // Whether the CI configuration each forge reads in a state runs gitguard (its files, or the files
+  // they run, mention it): a gate is kept forge by forge (a step moved to a place another forge
+  // reads, or a `.forgejo/workflows` folder that makes Forgejo stop reading `.github/workflows`,
+  // takes it out of the CI that ran it). A CI file a partial clone left out makes its side unknown:
+  // no removal is claimed from it, and ci-gate-kept says how many changes it could not judge.
+  // The direct reading leaves earlier steps' checkout files unread; on this commit's side they are read.
+  const direct = (yield side(() => ciGates.runsGitguard(ownState))) as RunnerGates;
+  const own = (
+    oid
+      ? yield Promise.all(
+          direct.map((g, r) =>
+            g === true ? side(() => ciGates.chainRunsGitguard(ownState, oid, r, true)) : Promise.resolve(g),
+          ),
+        )
+      : direct
+  ) as RunnerGates;
+  const parents = own.every((g) => g === true)
+    ? []
+    : ((yield Promise.all(parentStates.map((s) => side(() => ciGates.runsGitguard(s))))) as RunnerGates[]);
+  const dropped = CI_RUNNERS.flatMap((_, r) => (own[r] === false && parents.some((p) => p[r] === true) ? [r] : []));
+  // A step moved into a file it runs (`make audit`, `npm run gate`) in the same commit: the chain of
+  // this commit's files, read with the same steps (script-files.ts chainGates), still gates.
+  const moved =
+    oid && dropped.length
+      ? ((yield Promise.all(
+          dropped.map((r) => side(() => ciGates.chainRunsGitguard(ownState, oid, r, true))),
+        )) as Gate[])
+      : [];
+  // A chain past the YAML budget (UNREAD): whether the step moved there is not known, reported below.
+  const chainUnread = dropped.filter((_, k) => moved[k] === UNREAD);
+  const lost = dropped.filter((_, k) => !moved[k]).map((r) => CI_RUNNERS[r]!);
+  change.ciGateRemoved = lost.length > 0;
+  if (lost.length) change.ciGateLostFor = lost.map((runner) => runner.name);
+  // A side past the parse budget: the gate may have gone (this side unread, a parent's running or
+  // unread; this side without it, a parent's unread). Reported, never taken for a kept gate.
+  const unread = CI_RUNNERS.filter(
+    (_, r) =>
+      chainUnread.includes(r) ||
+      (own[r] !== true && parents.some((p) => p[r] === UNREAD || (own[r] === UNREAD && p[r] === true))),
+  );
+  if (!change.ciGateRemoved && unread.length) change.ciGateUnreadFor = unread.map((runner) => runner.name);
+  change.ciGateUnknown =
+    !change.ciGateRemoved &&
+    !unread.length &&
+    own.some((g, r) => g !== true && (g === undefined || parents.some((p) => p[r] === undefined)));
+  // Neither side's CI files name gitguard for a forge: whether a chain of files they run reached it in a parent.
+  const open = own.flatMap((g, r) => (g === false && !parents.some((p) => p[r] === true) ? [r] : []));
+  if (!oid || !open.length) return { change, own };
+  const mine = (yield Promise.all(open.map((r) => side(() => ciGates.chainRunsGitguard(ownState, oid, r))))) as Gate[];
+  const gone = open.filter((_, k) => mine[k] !== true);
+  const reached = (s: State, i: number): Promise<Gate[]> =>
+    Promise.all(gone.map((r) => side(() => ciGates.chainRunsGitguard(s, counted[i]!, r))));
+  if (!gone.length) return { change, own };
+  // Forge by forge, as the direct case: a chain only Forgejo's CI ran is lost for Forgejo only.
+  const byParent = (yield Promise.all(parentStates.map(reached))) as Gate[][];
+  const chainLost = gone.filter((r, k) => mine[open.indexOf(r)] === false && byParent.some((t) => t[k] === true));
+  if (chainLost.length) change.ciChainLostFor = chainLost.map((r) => CI_RUNNERS[r]!.name);
+  // A chain past the YAML budget on either side (one side's running, or unread too): not judged.
+  const chainUnknown = gone.filter(
+    (r, k) =>
+      !chainLost.includes(r) &&
+      (mine[open.indexOf(r)] === UNREAD ? byParent.some((t) => t[k] !== false) : byParent.some((t) => t[k] === UNREAD)),
+  );
+  if (chainUnknown.length && !change.ciGateRemoved)
+    change.ciGateUnreadFor = [
+      ...new Set([...(change.ciGateUnreadFor ?? []), ...chainUnknown.map((r) => CI_RUNNERS[r]!.name)]),
+    ];
+  return { change, own };
 }
