@@ -308,7 +308,7 @@ export const earlierRuns = (e: Earlier, co: Checkout): boolean =>
   e.packageManager
     ? packageManagerCache(co)
     : e.restore
-      ? restoreLeaves(e.restore.path, co)
+      ? restoreLeaves(e.restore.path, co) || npmrcMovesCache(co)
       : e.own
         ? walk(parseScript(e.script), co, 0)
         : earlierChanges(e.script, co);
@@ -318,4 +318,17 @@ function packageManagerCache(co: Checkout): boolean {
   const at = co.read('package.json');
   if (at === undefined) return false; // asked for: read and asked again
   return namesNpm(at);
+}
+
+/**
+ * Whether the checkout's root `.npmrc` sets npm's `cache` (`cache=target/npm`): npx then looks in a
+ * folder a restore may fill (its `_npx`, its packuments), not in `~/.npm`. A file with no setting line
+ * at all is read as a link (its text the target's name: npm reads the file it leads to), unreadable
+ * likewise: either may set it.
+ */
+function npmrcMovesCache(co: Checkout): boolean {
+  const at = co.read('.npmrc');
+  if (at === undefined || at === null || at === 'tree') return false;
+  if (at === 'unreadable') return true;
+  return /^\s*cache\s*=/im.test(at.text) || !/=/.test(at.text);
 }

@@ -8,7 +8,8 @@
 // cache when package.json names npm; setup-go's default cache; rust-cache...) before the audit leave
 // no gate, gitguard's own action's neither; `lookup-only: true`, actions/cache/save, a cache switched
 // off, a restore after the audit or in another job keep it. GitLab's `cache:` on the gate job (own or
-// `default:`'s) likewise, but `policy: push`. The reference below runs the toolkit's tar flags.
+// `default:`'s) likewise, but `policy: push`. A committed `.npmrc` setting `cache=` under a folder a
+// download fills likewise. The reference below runs the toolkit's tar flags.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { ROOT } from '../helpers/cli.js';
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupJobs, jobPasses } from '../helpers/real-job.js';
-import { cacheStep, checkoutJob, runStep } from '../helpers/workflow-steps.js';
+import { artifactStep, cacheStep, checkoutJob, runStep } from '../helpers/workflow-steps.js';
 
 afterAll(cleanupTemp);
 afterAll(cleanupJobs);
@@ -98,6 +99,28 @@ describe('cache208: a cache restored before the audit in the gate job', () => {
   const DIRECT = checkoutJob('', NPX);
   for (const [name, files] of KEPT) it(`keeps the gate: ${name}`, batch.add(DIRECT, files, true), 600_000);
   for (const [name, files] of LOST) it(`loses the gate: ${name}`, batch.add(DIRECT, files, false), 600_000);
+});
+
+// A committed `.npmrc` that sets npm's `cache` moves npx's cache (its `_npx`, its packuments) into
+// the workspace: a download there (an earlier job's artifact, the change's code) then decides what
+// `npx gitguard` runs, as a restored `~/.npm` would. The same download with an `.npmrc` that sets no
+// cache keeps the gate (cleanpass160's reading of a plain restore).
+const rc = (text: string): Record<string, string> => ({ '.npmrc': text });
+const NPMRC: Array<[name: string, npmrc: string, kept: boolean]> = [
+  ['.npmrc cache=target/npm, download-artifact into target/', 'cache=target/npm\n', false],
+  ['.npmrc cache = ./target/npm (spaces), download-artifact into target/', 'cache = ./target/npm\n', false],
+  ['.npmrc with only a registry, download-artifact into target/', 'registry=https://registry.npmjs.org/\n', true],
+];
+describe("cache208: a committed .npmrc moving npm's cache where a download writes", () => {
+  for (const [name, text, kept] of NPMRC) {
+    const batch = gateBatch();
+    const before = checkoutJob('', NPX, rc(text));
+    it(
+      `${kept ? 'keeps' : 'loses'} the gate: ${name}`,
+      batch.add(before, checkoutJob(artifactStep('target/'), NPX, rc(text)), kept),
+      600_000,
+    );
+  }
 });
 
 // GitLab: the gate job's `cache:` (its own or `default:`'s) is unpacked into the project folder after
