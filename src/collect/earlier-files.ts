@@ -36,7 +36,7 @@ export async function earlierAt(read: Read, tip: string, before: readonly Earlie
   let answers = answersIn.get(run);
   if (!answers) answersIn.set(run, (answers = new Map<string, Promise<boolean>>()));
   for (const b of before) {
-    const key = JSON.stringify([tip, b.folder, b.goMoved, b.script, b.own, b.restore?.path]);
+    const key = JSON.stringify([tip, b.folder, b.goMoved, b.script, b.own, b.restore?.path, b.packageManager]);
     let answer = answers.get(key);
     if (!answer) answers.set(key, (answer = oneAt(read, tip, b)));
     if (await answer) return true;
@@ -94,7 +94,7 @@ async function earlierWritesAt(
   const writes: string[] = [];
   const ran: string[] = [];
   for (const b of before) {
-    if (b.restore) continue;
+    if (b.restore || b.packageManager) continue;
     const judged: Judged[] = [];
     const files = new Map<string, FileAt>();
     if (await oneAt(read, tip, b, judged, files)) return undefined;

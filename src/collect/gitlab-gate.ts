@@ -35,6 +35,7 @@ import { foreignChanged, holdsPath, includesLose, type JobTakes } from './gitlab
 import { imagesLose, nodeValue, templateChanged, UNREADABLE } from './ci-images.js';
 import { trustedImages } from './trusted-actions.js';
 import { gitlabFetches } from './vouched-fetches.js';
+import { gitlabCacheRestores } from '../domain/cache-restores.js';
 
 /** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
 export const GITLAB_SHELL: ShellMode = { errexit: true, pipefail: true };
@@ -213,6 +214,7 @@ export async function gitlabSteps(
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
           includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||
           changesLaterSteps(ownBefore(script) ?? '', false, false, gitlabFetches(name, vars)) ||
+          gitlabCacheRestores(cacheOf(own, defaults, takes), UNREADABLE) ||
           written.lost,
         ...(written.lookup && { lookup: written.lookup }),
         before,
@@ -245,6 +247,14 @@ export async function gitlabSteps(
         }),
     });
     /** The job's `image:` and `services:` as GitLab's merge keeps them (a reference to nothing here: unknown). */
+    /** A job's `cache:` as GitLab takes it: its own, else `default:`'s (or the old top-level one) unless `inherit:` drops it. */
+    const cacheOf = (own: At[], defaults: At[], takes: (key: unknown) => boolean): unknown => {
+      const at =
+        candidatesOf(own, 'cache')[0] ??
+        (takes('cache') ? (candidatesOf(defaults, 'cache')[0] ?? defs.get('cache')?.[0]) : undefined);
+      const r = at && merge.deref(at);
+      return at && (r ? nodeValue(yaml, r.node, r.doc) : UNREADABLE);
+    };
     const images = (candidatesFor: (key: unknown) => At[]): unknown[] =>
       ['image', 'services'].map((key) => {
         const at = candidatesFor(key)[0];

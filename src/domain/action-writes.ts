@@ -1,24 +1,17 @@
-// What GitHub's own actions write before a gate step, by their `with:` inputs. actions/cache (and
-// actions/cache/restore) restores, and actions/download-artifact unpacks, files an earlier run made:
-// a cache entry or an artifact a workflow run of another branch or of a pull request wrote, which the
-// pusher controls. Into a folder on PATH (`~/.local/bin`, `/usr/local/bin`), `node_modules` (`npx
-// gitguard` runs `node_modules/.bin/gitguard`), an `.npmrc` or over a checkout script the gate step
-// runs, they change what it runs: the step is no gate. What keeps it is a package manager's download
-// cache in $HOME (`~/.npm`, `~/.cache/pip`, `~/.m2/repository`), which holds no program the gate runs
-// by name; npm's own decides what npx runs, which a `run:` gate then keeps only with a fresh cache
-// (restoresNpmCache). actions/checkout puts a repository at its `path:` in the workspace: into `node_modules`,
-// an `.npmrc` or `.git`, or past the workspace (`..`), likewise.
+// What GitHub's own actions write before a gate step, by their `with:` inputs. actions/download-artifact
+// unpacks files an earlier run made (an artifact a workflow run of another branch or of a pull request
+// wrote, which the pusher controls). Into a folder on PATH (`~/.local/bin`, `/usr/local/bin`),
+// `node_modules` (`npx gitguard` runs `node_modules/.bin/gitguard`), an `.npmrc` or over a checkout
+// script the gate step runs, they change what it runs: the step is no gate. What keeps it is a
+// package manager's download cache in $HOME (`~/.npm`, `~/.cache/pip`, `~/.m2/repository`), which
+// holds no program the gate runs by name; npm's own decides what npx runs, which a `run:` gate then
+// keeps only with a fresh cache (restoresNpmCache). actions/cache and the setup actions' caches are
+// cache-restores.ts's: their entry lands wherever its members name, so no path of theirs keeps a gate.
+// actions/checkout puts a repository at its `path:` in the workspace: into `node_modules`, an
+// `.npmrc` or `.git`, or past the workspace (`..`), likewise.
 
-/** GitHub's actions that write files an earlier run made, at their `path:` (download-artifact: the workspace by default). */
-const RESTORES = /^actions\/(?:cache(?:\/restore)?|download-artifact)@/i;
-/**
- * actions/cache's restore: the toolkit runs `tar -xf <archive> -P -C $GITHUB_WORKSPACE` with no
- * check of the archive's members, and its `path:` only picks which entry (the entry's version is a
- * hash of the paths): an entry another run saved (a `tar` of its own first on PATH, or the cache
- * service called directly) may hold `node_modules/.bin/gitguard`, `../../_actions/...` or an absolute
- * name, which land there whatever `path:` says. So its paths say nothing of where it writes.
- */
-const UNCONFINED = /^actions\/cache(?:\/restore)?@/i;
+/** GitHub's action that writes files an earlier run made, at its `path:` (the workspace by default). */
+const RESTORES = /^actions\/download-artifact@/i;
 const CHECKOUT = /^actions\/checkout@/i;
 
 /** $HOME as a `path:` names it (the actions expand `~`; `${{ env.HOME }}` is not read). */
@@ -62,7 +55,7 @@ const pathsOf = (v: unknown): string[] =>
 /**
  * What a `uses:` step of GitHub's own writes that may change what a later gate runs: `none`; or
  * `workspace`, files only under plain folders of the workspace (`target/`, `.venv`, `dist/`,
- * `node_modules`, Gradle's wrapper in $HOME; a download or checkout, never a cache: UNCONFINED): what a restore or download put there is another run's,
+ * `node_modules`, Gradle's wrapper in $HOME; a download or checkout): what a restore or download put there is another run's,
  * but no program the job looks for by name nor the audited repository), which change what a gate runs only when it runs
  * files of the checkout or npm's programs from there (github-gate.ts: gitguard's own action, run from
  * its own folder at the workspace, does neither); or `anywhere`: where programs are looked for
@@ -81,8 +74,7 @@ export const LOOKUP_NAME =
 
 /**
  * What a step of GitHub's own with inputs `input` (a `with:` value by name) writes (RestoreReach): a
- * restore or download anywhere but a package manager's cache in $HOME (actions/cache: any other path is
- * `anywhere`), a checkout into
+ * download anywhere but a package manager's cache in $HOME, a checkout into
  * `node_modules`, an `.npmrc`, `.git`, or out of the workspace.
  */
 export function actionReach(uses: string, input: (name: string) => unknown): RestoreReach {
@@ -93,7 +85,7 @@ export function actionReach(uses: string, input: (name: string) => unknown): Res
     if (!given.length) return 'anywhere';
     // A `.` or `..` name: the action normalizes the path (`~/.cache/./node` is corepack's), HOME_CACHE reads it as written.
     for (const p of given.filter((q) => !HOME_CACHE.test(q) || DOT_STEP.test(q))) {
-      if (UNCONFINED.test(uses) || CLIMBS.test(p) || (!WORKSPACE_ONLY.test(p) && !HOME_TOOL.test(p))) return 'anywhere';
+      if (CLIMBS.test(p) || (!WORKSPACE_ONLY.test(p) && !HOME_TOOL.test(p))) return 'anywhere';
       out = out === 'workspace' || LOOKUP_NAME.test(p) ? 'workspace' : 'plain';
     }
   } else if (CHECKOUT.test(uses))
@@ -110,9 +102,9 @@ const SETUP_NODE = /^actions\/setup-node@/i;
 const NPM_CACHE = new RegExp(String.raw`^${HOME}/\.npm(?:/|$)`);
 
 /**
- * Whether a step of GitHub's own restores npm's cache (`~/.npm`): actions/cache or download-artifact
- * of a path at or under it, or actions/setup-node's `cache:` but `yarn`, `pnpm` or empty (a value the
- * CI file does not spell out, `${{ matrix.pm }}`, may be npm). npx runs a package it finds in `~/.npm/_npx/<hash>` (a hash of
+ * Whether a step of GitHub's own restores npm's cache (`~/.npm`): download-artifact of a path at or
+ * under it, or actions/setup-node's `cache:` but `yarn`, `pnpm` or empty (a value the CI file does not
+ * spell out, `${{ matrix.pm }}`, may be npm; earlierStep finds setup-node's cache no gate first). npx runs a package it finds in `~/.npm/_npx/<hash>` (a hash of
  * the spec as written, `gitguard`, `gitguard@1.2.3`) without checking it, and takes the packument
  * and tarball from `~/.npm/_cacache` while the packument's own cache headers say it is fresh: the
  * files an earlier run of the branch or pull request saved decide what `npx gitguard` runs.

@@ -17,6 +17,7 @@ import { wrappedStart } from './command-wrappers.js';
 import { foreignShell, interpreterReaches } from './inline-code.js';
 import { foreignReaches } from './pwsh-code.js';
 import { actionReach, restoresNpmCache, workspacePaths } from './action-writes.js';
+import { cacheRestore, namesNpm } from './cache-restores.js';
 import { restoreLeaves } from './restore-links.js';
 import { GITGUARD_WORD } from './ci-words.js';
 
@@ -131,12 +132,14 @@ export interface Earlier {
    * `workspace`, its reach), read at the commit for a link it would write through (restore-links.ts).
    */
   restore?: { path: string; reach: 'plain' | 'workspace' };
+  /** Not a script: setup-node (v5 on) restores npm's cache where the checkout's package.json names npm (cache-restores.ts). */
+  packageManager?: true;
   /** The fetch-and-run lines its job ran at the start (fetched-code.ts): they keep the gate. */
   fetches?: ReadonlySet<string>;
 }
 
 /** Whether any of `before` runs files of the checkout (a script, not a restore path). */
-export const runsFiles = (before: readonly Earlier[]): boolean => before.some((b) => !b.restore);
+export const runsFiles = (before: readonly Earlier[]): boolean => before.some((b) => !b.restore && !b.packageManager);
 
 /** An earlier step as its CI file writes it: `run:`, `uses:`, the shells its script may run in, a `with:` input by name. */
 export interface StepKeys {
@@ -172,6 +175,10 @@ export function earlierStep(
   if (typeof uses === 'string') {
     const named = uses.trim();
     if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted))) return LOSES;
+    // A restore of GitHub's cache service: the change writes the entry (cache-restores.ts).
+    const cached = cacheRestore(named, step.input);
+    if (cached === 'restores') return LOSES;
+    if (cached === 'package-manager') return { kind: 'runs', steps: [PACKAGE_MANAGER] };
     const reach = actionReach(named, step.input);
     if (reach === 'anywhere') return LOSES;
     // npm's cache restored (`cache: npm`, `~/.npm`): what npx runs by name (checkout-writes.ts).
@@ -235,6 +242,8 @@ export type EarlierResult =
   | { kind: 'npm-cache' };
 
 const NONE: EarlierResult = { kind: 'none' };
+/** setup-node's restore where the commit's package.json names npm (read at the commit). */
+const PACKAGE_MANAGER: Earlier = { script: '', folder: '', goMoved: false, packageManager: true };
 const LOSES: EarlierResult = { kind: 'loses' };
 const WRITTEN: EarlierResult = { kind: 'written' };
 
@@ -296,8 +305,30 @@ export function ownBefore(script: string): string | undefined {
 
 /** Whether an earlier step changes what a later one runs, read through `co` (earlierChanges; its own lines not judged where `own`). */
 export const earlierRuns = (e: Earlier, co: Checkout): boolean =>
-  e.restore
-    ? restoreLeaves(e.restore.path, co)
-    : e.own
-      ? walk(parseScript(e.script), co, 0)
-      : earlierChanges(e.script, co);
+  e.packageManager
+    ? packageManagerCache(co)
+    : e.restore
+      ? restoreLeaves(e.restore.path, co) || npmrcMovesCache(co)
+      : e.own
+        ? walk(parseScript(e.script), co, 0)
+        : earlierChanges(e.script, co);
+
+/** setup-node's npm cache (PACKAGE_MANAGER): it reads `$GITHUB_WORKSPACE/package.json`, the checkout's root, whatever the step's folder. */
+function packageManagerCache(co: Checkout): boolean {
+  const at = co.read('package.json');
+  if (at === undefined) return false; // asked for: read and asked again
+  return namesNpm(at);
+}
+
+/**
+ * Whether the checkout's root `.npmrc` sets npm's `cache` (`cache=target/npm`): npx then looks in a
+ * folder a restore may fill (its `_npx`, its packuments), not in `~/.npm`. A file with no setting line
+ * at all is read as a link (its text the target's name: npm reads the file it leads to), unreadable
+ * likewise: either may set it.
+ */
+function npmrcMovesCache(co: Checkout): boolean {
+  const at = co.read('.npmrc');
+  if (at === undefined || at === null || at === 'tree') return false;
+  if (at === 'unreadable') return true;
+  return /^\s*cache\s*=/im.test(at.text) || !/=/.test(at.text);
+}

@@ -6,10 +6,12 @@
 // of the workspace are none it runs. Twins that still lose it: the same restore before `npx gitguard`
 // (which runs node_modules/.bin/gitguard), or before the action auditing the restored folder; a restore of the workspace itself (`./`, download-artifact with no
 // `path:`), of `.git`, of a `..` path, of `~/.cargo` (its bin is on PATH), or named by a pattern.
-// Regressions that already passed: setup-node's and setup-python's `cache:`, version checks in
-// python -c and node -e, a Windows test job beside the gate's ubuntu job. redteam174: actions/cache
-// of a workspace path (or Gradle's wrapper) loses the gate again: tar unpacks its archive's members
-// where they name (`-P`), so only download-artifact keeps the reading above.
+// Regressions that already passed: version checks in python -c and node -e, a Windows test job
+// beside the gate's ubuntu job. redteam174: actions/cache of a workspace path (or Gradle's wrapper)
+// loses the gate again: tar unpacks its archive's members where they name (`-P`), so only
+// download-artifact keeps the reading above. cache208: the change can save the entry its own gate job
+// restores, so any cache (Cargo's registry, Gradle's caches, setup-node's and setup-python's
+// `cache:`) in the gate's job loses it too.
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
 
@@ -32,23 +34,11 @@ const CARGO = '~/.cargo/registry/index/\n~/.cargo/registry/cache/\n~/.cargo/git/
 type Case = [name: string, files: Record<string, string>];
 const KEPT: Case[] = [
   // redteam174: actions/cache of a workspace path loses it (its archive's members land where they
-  // name); download-artifact unpacks under its path, and the package managers' caches in $HOME keep.
+  // name); download-artifact unpacks under its path. cache208: a cache in $HOME loses it too (LOST).
   ['download-artifact into node_modules', { [WF]: job(artifact('node_modules')) }],
-  ["Cargo's registry", { [WF]: job(cache(CARGO.replace('\ntarget/', ''))) }],
-  ["Gradle's caches", { [WF]: job(cache('~/.gradle/caches')) }],
   ['download-artifact of dist/', { [WF]: job(artifact('dist/')) }],
   ['the action with path: .', { [WF]: job(artifact('node_modules'), `${ACTION}          path: .\n`) }],
-  // Already kept: setup actions' own caches, version checks, a Windows job that is not the gate's.
-  [
-    'setup-node and setup-python with cache:',
-    {
-      [WF]: job(
-        '      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n      - uses: actions/setup-python@v5\n        with:\n          python-version: "3.12"\n          cache: pip\n      - run: npm ci\n',
-        // After `cache: npm` a fresh npm cache (npxcache190).
-        '      - run: npx --cache "$(mktemp -d)" gitguard audit\n',
-      ),
-    },
-  ],
+  // Already kept: version checks, a Windows job that is not the gate's.
   [
     'python -c and node -e printing versions',
     {
@@ -67,6 +57,19 @@ const KEPT: Case[] = [
 ];
 const LOST: Case[] = [
   // redteam174: tar -P puts an entry's members where they name, whatever `path:` says.
+  // cache208: and the change can save the entry its own gate job restores, so a cache in $HOME
+  // (Cargo's registry, Gradle's caches) or a setup action's cache loses it as well.
+  ["Cargo's registry", { [WF]: job(cache(CARGO.replace('\ntarget/', ''))) }],
+  ["Gradle's caches", { [WF]: job(cache('~/.gradle/caches')) }],
+  [
+    'setup-node and setup-python with cache:',
+    {
+      [WF]: job(
+        '      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n      - uses: actions/setup-python@v5\n        with:\n          python-version: "3.12"\n          cache: pip\n      - run: npm ci\n',
+        '      - run: npx --cache "$(mktemp -d)" gitguard audit\n',
+      ),
+    },
+  ],
   ['actions/cache of node_modules', { [WF]: job(cache('node_modules')) }],
   ['actions/cache/restore of node_modules', { [WF]: job(cache('node_modules', 'actions/cache/restore@v4')) }],
   ['actions/cache of target/', { [WF]: job(cache('target/')) }],

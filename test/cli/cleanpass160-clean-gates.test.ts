@@ -9,10 +9,10 @@
 // 2. `FOO=1 npx gitguard audit`, `GITGUARD_FAIL_ON=high npx gitguard audit`, `env -u X npx gitguard
 //    audit` after a step writing a checkout file: the same call as `npx gitguard audit` (gitguard-call.ts
 //    directCheck). Lost still: PATH, NODE_OPTIONS, npm_config_*, GIT_* set for it, `npx --package=`.
-// 4. setup-node's `cache: npm` and actions/cache of `~/.npm` (which holds `~/.npm/_npx`): kept with
-//    `npx --cache "$(mktemp -d)"`; a plain `npx gitguard` loses (npxcache190: a run of the same branch
-//    or pull request saved the cache, and npx runs its `_npx` or cached packument's tarball);
-//    `~/.npm/_npx` named alone is no package cache: lost.
+// 4. download-artifact of `~/.npm` (which holds `~/.npm/_npx`): kept with `npx --cache "$(mktemp -d)"`;
+//    a plain `npx gitguard` loses (npxcache190: npx runs its `_npx` or cached packument's tarball);
+//    `~/.npm/_npx` named alone is no package cache: lost. setup-node's `cache: npm` and actions/cache
+//    of `~/.npm` lose whatever the call (cache208: the change saves the entry, tar -P unpacks it anywhere).
 // 5. README's CI recipes and action.yml's defaults keep the gate on a fresh repository and after an
 //    honest second commit.
 import { readFileSync } from 'node:fs';
@@ -60,9 +60,8 @@ const KEPT: Case[] = [
     'a write, then npx gitguard with shell: bash -e {0}',
     job(WRITE, run('npx gitguard audit', '        shell: bash -e {0}\n')),
   ],
-  // 4
-  ['setup-node with cache: npm, then npx with a fresh cache', job(SETUP_NODE, FRESH)],
-  ['actions/cache of ~/.npm, then npx with a fresh cache', job(cache('~/.npm'), FRESH)],
+  // 4 (cache208: a restore of GitHub's cache loses the gate whatever the call; a download keeps this reading)
+  ['download-artifact into ~/.npm, then npx with a fresh cache', job(artifact('~/.npm'), FRESH)],
 ];
 const LOST: Case[] = [
   // redteam174: actions/cache unpacks its archive's members where they name (tar -P), not under `path:`.
@@ -122,6 +121,9 @@ const LOST: Case[] = [
   ['actions/cache of ~/.npm/_npx, then npx gitguard', job(cache('~/.npm/_npx'), NPX)],
   ['setup-node with cache: npm, then npx gitguard', job(SETUP_NODE, NPX)],
   ['actions/cache of ~/.npm, then npx gitguard', job(cache('~/.npm'), NPX)],
+  // cache208: the change saves the entry its own gate job restores (tar -P puts it anywhere).
+  ['setup-node with cache: npm, then npx with a fresh cache', job(SETUP_NODE, FRESH)],
+  ['actions/cache of ~/.npm, then npx with a fresh cache', job(cache('~/.npm'), FRESH)],
 ];
 
 const DIRECT = job('', NPX);

@@ -1,9 +1,11 @@
 // cleanpass193: the gate in a build job, after the steps real projects run there before it (set-up
 // actions, corepack, pip, go install with GOPATH/bin on PATH, apt-get, git config and fetch, step
-// outputs and summaries, cargo, docker compose, playwright, poetry, bundler, package caches, cmake,
+// outputs and summaries, cargo, docker compose, playwright, poetry, bundler, cmake,
 // plain $GITHUB_ENV lines, dotnet, uv, npm build and pack, an artifact upload), keeps it (a tool
 // installed from a registry, `pipx install`, where the start's job ran the same line); each honest
-// step's twin, which hands the gate's job a program or moves the checkout, still loses it.
+// step's twin, which hands the gate's job a program or moves the checkout, still loses it. cache208:
+// a cache restored in the gate's job is such a twin (setup-python without `cache:`, setup-go with
+// `cache: false` here; the package caches belong in a job without the gate).
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
 import { checkoutJob, runStep } from '../helpers/workflow-steps.js';
@@ -28,14 +30,14 @@ const KEPT: Array<[string, string]> = [
   ],
   [
     'pip install -e .[dev], pytest',
-    uses('actions/setup-python@v5', "          python-version: '3.12'\n          cache: pip\n") +
+    uses('actions/setup-python@v5', "          python-version: '3.12'\n") +
       run('python -m pip install --upgrade pip') +
       run('pip install -e ".[dev]"') +
       run('pytest -q'),
   ],
   [
     'go install a tool, GOPATH/bin on PATH, make lint',
-    uses('actions/setup-go@v5', '          go-version: stable\n') +
+    uses('actions/setup-go@v5', '          go-version: stable\n          cache: false\n') +
       run('go install golang.org/x/tools/cmd/goimports@latest') +
       run('echo "$(go env GOPATH)/bin" >> $GITHUB_PATH') +
       run('make lint'),
@@ -58,14 +60,6 @@ const KEPT: Array<[string, string]> = [
   ['docker compose up', run('docker compose up -d --wait')],
   ['playwright install', run('npm ci') + run('npx playwright install --with-deps chromium') + run('npm test')],
   ['bundle install, rake', run('bundle install --jobs 4') + run('bundle exec rake')],
-  [
-    // Not ~/.npm: npx runs what a restored npm cache holds (npxcache190), a gate only with `npx --cache`.
-    'cache of ~/.cache/pip and ~/.cargo/registry',
-    uses(
-      'actions/cache@v4',
-      "          path: |\n            ~/.cache/pip\n            ~/.cargo/registry\n          key: ${{ runner.os }}-${{ hashFiles('**/requirements*.txt') }}\n",
-    ),
-  ],
   [
     'mkdir -p build, cmake, ctest',
     run('cmake -B build -DCMAKE_BUILD_TYPE=Release') + run('cmake --build build -j') + run('ctest --test-dir build'),
@@ -111,6 +105,14 @@ const LOST: Array<[string, string]> = [
   ],
   ['a workspace folder on $GITHUB_PATH', run('echo "$GITHUB_WORKSPACE/bin" >> $GITHUB_PATH')],
   ["a cache of npx's own folder", uses('actions/cache@v4', '          path: ~/.npm/_npx\n          key: npx\n')],
+  [
+    // cache208: the change saves the entry the gate's job restores, and tar -P unpacks it anywhere.
+    'cache of ~/.cache/pip and ~/.cargo/registry',
+    uses(
+      'actions/cache@v4',
+      "          path: |\n            ~/.cache/pip\n            ~/.cargo/registry\n          key: ${{ runner.os }}-${{ hashFiles('**/requirements*.txt') }}\n",
+    ),
+  ],
   ['a global install of a checkout folder', run('npm i -g ./tools/cli')],
   ['the checkout moved back', run('git checkout HEAD~1')],
 ];

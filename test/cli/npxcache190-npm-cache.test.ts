@@ -5,7 +5,9 @@
 // check, and a cached packument its headers call fresh names the tarball and the integrity the
 // cached tarball is checked against. So after such a restore a `run:` gate keeps only where each
 // call is `npx --cache "$(mktemp -d)" ...` (or `npm exec` so): a new cache, the package from the
-// registry. gitguard's own action keeps: its `npm ci` checks every tarball against its lock.
+// registry. gitguard's own action keeps: its `npm ci` checks every tarball against its lock. cache208:
+// that reading now holds for download-artifact only; a restore of GitHub's cache (setup-node's
+// `cache:`, actions/cache) loses the gate whatever the call (its entry lands anywhere: tar -P).
 // The reference below runs real npm on a registry served on 127.0.0.1.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -44,6 +46,19 @@ const LOST: Case[] = [
   ['cache: npm, npm ci, npx gitguard', checkoutJob(`${NPM}${run('npm ci')}`, run('npx gitguard audit'))],
 ];
 const KEPT: Case[] = [
+  ['download-artifact into ~/.npm, npx --cache "$(mktemp -d)"', checkoutJob(artifactStep('~/.npm'), run(FRESH))],
+  [
+    'download-artifact into ~/.npm, npm exec with a fresh cache',
+    checkoutJob(artifactStep('~/.npm'), run('npm exec --cache "$(mktemp -d)" -- gitguard audit')),
+  ],
+  ['download-artifact into ~/.npm, then gitguard own action', checkoutJob(artifactStep('~/.npm'), OWN)],
+  ['setup-node with no cache, npx gitguard', checkoutJob(setupNode(''), run('npx gitguard audit'))],
+  ['npx gitguard, then cache: npm', checkoutJob('', `${run('npx gitguard audit')}${NPM}`)],
+];
+// cache208: a restore of GitHub's cache service is no gate whatever the call: the change saves the
+// entry its own gate job restores, and the toolkit's `tar -P` unpacks it anywhere (a new npx cache
+// does not help, nor does gitguard's own action, nor another path or package manager).
+const CACHE_LOST: Case[] = [
   ['cache: npm, npx --cache "$(mktemp -d)"', checkoutJob(NPM, run(FRESH))],
   [
     'cache: npm, npx --yes --cache=$(mktemp -d) gitguard@1',
@@ -56,16 +71,15 @@ const KEPT: Case[] = [
   ['actions/cache of ~/.npm, a fresh cache', checkoutJob(cacheStep('~/.npm'), run(FRESH))],
   ['cache: npm, then gitguard own action', checkoutJob(NPM, OWN)],
   ['cache: yarn, npx gitguard', checkoutJob(setupNode('yarn'), run('npx gitguard audit'))],
-  ['setup-node with no cache, npx gitguard', checkoutJob(setupNode(''), run('npx gitguard audit'))],
   ['actions/cache of ~/.cache/pip, npx gitguard', checkoutJob(cacheStep('~/.cache/pip'), run('npx gitguard audit'))],
-  ['npx gitguard, then cache: npm', checkoutJob('', `${run('npx gitguard audit')}${NPM}`)],
 ];
 
 describe('npxcache190: npm cache restored before the gate', () => {
   const batch = gateBatch();
   const DIRECT = checkoutJob('', run('npx gitguard audit'));
   for (const [name, files] of KEPT) it(`keeps the gate: ${name}`, batch.add(DIRECT, files, true), 600_000);
-  for (const [name, files] of LOST) it(`loses the gate: ${name}`, batch.add(DIRECT, files, false), 600_000);
+  for (const [name, files] of [...LOST, ...CACHE_LOST])
+    it(`loses the gate: ${name}`, batch.add(DIRECT, files, false), 600_000);
 });
 
 // The reference: real npm against a registry on 127.0.0.1 serving one `gitguard` (its bin prints
