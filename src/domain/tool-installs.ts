@@ -73,6 +73,40 @@ function goInstallsLookedUp(args: readonly string[]): boolean {
 const pipUser = (args: readonly string[]): boolean =>
   fromCommand(args)[0] === 'install' && args.some((a) => a === '--user' || a === '--system');
 
+/** pip's options of `install` that take a value (the value is no package). */
+const PIP_VALUED =
+  /^(?:-[rcetibf]|--(?:requirement|constraint|editable|target|prefix|root|index-url|extra-index-url|find-links|src|platform|python-version|implementation|abi|upgrade-strategy|progress-bar|cache-dir|log|proxy|retries|timeout|exists-action|trusted-host|cert|client-cert|config-settings|global-option|no-binary|only-binary|report|python|keyring-provider|build|group))$/;
+
+/**
+ * Whether pip with `args` (past `-m pip`, `--user` aside) installs anything: setup-python's pip puts
+ * a package's console scripts in its bin folder, which is on PATH (a package may ship an `npx`), and
+ * without setup-python pip falls back to the user's folder; a source package's build runs its code.
+ * A requirements file (`-r`) or a folder (`.`, `-e .`) is the change's own file naming what is
+ * fetched, and a build backend runs code: counted the same, vouched for only by the start's same line.
+ * PyPA's own packaging tools alone from the default index (`pip install -U pip setuptools wheel`:
+ * names no one else can publish) install no program the gate looks up. Where a global option
+ * before the verb takes a value (`pip --python x install`), `install` is looked for among the words.
+ */
+function pipInstalls(args: readonly string[]): boolean {
+  const at = args.indexOf('install');
+  if (at < 0) return false;
+  const words = args.slice(at);
+  if (pipUser(args)) return true;
+  const named: string[] = [];
+  for (let k = 1; k < words.length; k += 1) {
+    const a = words[k]!;
+    if (PIP_VALUED.test(a)) return true;
+    if (
+      /^--(?:requirement|constraint|editable|target|prefix|root|index-url|extra-index-url|find-links)=|^-[rcetif]./.test(
+        a,
+      )
+    )
+      return true;
+    if (!a.startsWith('-')) named.push(a);
+  }
+  return named.length === 0 || !named.every((n) => /^(?:pip|setuptools|wheel)(?:[<>=~!]=?[\w.*]+)?$/i.test(n));
+}
+
 /**
  * Whether the command `words` (its name first, past wrappers) installs a registry's programs where
  * the runner looks for programs, or runs a registry's package (see above).
@@ -82,10 +116,10 @@ export function installsTools(words: readonly string[]): boolean {
   if (name === undefined) return false;
   const tool = base(name);
   const [verb, sub] = fromCommand(args);
-  if (PIP.test(tool)) return pipUser(args);
+  if (PIP.test(tool)) return pipInstalls(args);
   if (PYTHON.test(tool)) {
     const m = args.indexOf('-m');
-    return m >= 0 && args[m + 1] === 'pip' && pipUser(args.slice(m + 2));
+    return m >= 0 && args[m + 1] === 'pip' && pipInstalls(args.slice(m + 2));
   }
   if (/^(?:npm|pnpm|yarn|bun)$/.test(tool)) return globalNode(tool, args);
   switch (tool) {
