@@ -3,7 +3,8 @@
 // prefix that setup-node puts first on PATH, `cargo install` into ~/.cargo/bin, `go install` into
 // GOPATH/bin, judged by the one name it builds, `pipx`, `uv tool`, `gem`, `dotnet tool -g`, `composer global`), or one that runs a
 // registry's package at once (`pnpm dlx`, `uvx`, `pipx run`). The package chooses its programs'
-// names (an `npx`, a `node`, a `gitguard`) and the CI file chooses the package: anyone can publish
+// names (an `npx`, a `node`, a `gitguard`) and the CI file chooses the package; `yarn dlx` and npx
+// of a git host's or URL's package (`npx owner/repo`), which is never a dependency of the project: anyone can publish
 // one, so its code is as unread as a download's. fetched-code.ts counts such a command as code run
 // from the network (no gate before the audit, unless the same job ran the same line where the range
 // starts). Not the distributions' package managers (apt-get, dnf, brew's own formulae): their
@@ -28,10 +29,47 @@ function fromCommand(args: readonly string[]): string[] {
  */
 const REGISTRY_PACKAGE = /^(?:@[\w.-]+\/)?[\w-][\w.-]*(?:@[^\s/:]*)?$/;
 
+/**
+ * A package spec npm resolves to no dependency of the project by name, always fetched: a git host's
+ * shorthand (`owner/repo`, `github:owner/repo`), a git or http URL (a tarball's too). A scoped name
+ * (`@scope/x`) is a registry name; a folder or `file:` spec is the checkout's.
+ */
+const FETCHED_SPEC = /^(?:\w[\w.-]*\/[\w.-]+(?:#\S*)?|(?:github|gitlab|bitbucket|gist|git(?:\+[\w]+)?|https?):.*)$/;
+/** npx's and `npm exec`'s options that take a value (`-p` names a package to fetch or find). */
+const NPX_VALUED = /^(?:-p|--package|-c|--call|--cache|--registry|--userconfig|-w|--workspace)$/;
+
+/**
+ * Whether npx (or `npm exec`, `bunx`) with `args` runs a package spec that is always fetched
+ * (FETCHED_SPEC): the command's own spec or one `-p`/`--package` names.
+ */
+function npxFetches(args: readonly string[]): boolean {
+  const specs: string[] = [];
+  for (let k = 0; k < args.length; k += 1) {
+    const a = args[k]!;
+    if (a === '--') {
+      if (args[k + 1] !== undefined) specs.push(args[k + 1]!);
+      break;
+    }
+    const joined = /^--package=(.*)$/.exec(a);
+    if (joined) specs.push(joined[1]!);
+    else if (NPX_VALUED.test(a)) {
+      if (a === '-p' || a === '--package') specs.push(args[k + 1] ?? '');
+      k += 1;
+    } else if (!a.startsWith('-')) {
+      specs.push(a);
+      break;
+    }
+  }
+  return specs.some((p) => FETCHED_SPEC.test(p));
+}
+
 /** npm, pnpm, yarn and bun installing a registry's package into their global prefix, or running one (`pnpm dlx`). */
 function globalNode(tool: string, args: readonly string[]): boolean {
   const global = args.some((a) => /^(?:-g|--global|--location=global)$/.test(a));
   const [verb, sub, ...named] = fromCommand(args);
+  // Yarn's dlx installs the package into a temporary project and runs it: always fetched, as pnpm's.
+  if (tool === 'yarn' && verb === 'dlx') return true;
+  if (tool === 'npm' && /^(?:exec|x)$/.test(verb ?? '')) return npxFetches(args.slice(args.indexOf(verb!) + 1));
   const packages = (tool === 'yarn' ? named : [sub, ...named]).filter((a): a is string => !!a && !a.startsWith('-'));
   if (!packages.some((p) => REGISTRY_PACKAGE.test(p) && !/\.(?:tgz|tar\.gz)$/.test(p))) return false;
   if (tool === 'yarn') return verb === 'global' && /^(?:add|upgrade)$/.test(sub ?? '');
@@ -128,6 +166,8 @@ export function installsTools(words: readonly string[]): boolean {
     case 'uvx':
     case 'bunx':
       return true;
+    case 'npx':
+      return npxFetches(args);
     case 'uv':
       return (
         (verb === 'tool' && /^(?:install|run|upgrade)$/.test(sub ?? '')) || (verb === 'pip' && pipUser(args.slice(1)))
