@@ -9,6 +9,7 @@
 import { cleanupJobs, jobPasses, type JobStep } from '../helpers/real-job.js';
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
+import { EVIL_WHEEL, runWorkflow } from '../helpers/python-registry.js';
 import { checkoutJob, runStep } from '../helpers/workflow-steps.js';
 
 afterAll(cleanupTemp);
@@ -16,28 +17,15 @@ afterAll(cleanupJobs);
 
 const GATE = 'npx gitguard audit';
 const WF = '.github/workflows/ci.yml';
-const workflow = (steps: readonly JobStep[]): string =>
-  `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps
-    .map((s) => `      - run: ${JSON.stringify(s.run)}\n`)
-    .join('')}`;
+const workflow = runWorkflow;
 const DIRECT = { [WF]: workflow([{ run: GATE }]) };
 
 // The image before the job: setup-python's Python (a venv standing for the toolcache's, its bin put
 // first on PATH) and a package index standing for the registry (pip's own variables, set for the
 // job as a runner's image may), holding `evil`, whose console script is named `npx`.
-const WHEEL = `import os, zipfile
-os.makedirs(os.environ['RUNNER_TEMP'] + '/registry', exist_ok=True)
-z = zipfile.ZipFile(os.environ['RUNNER_TEMP'] + '/registry/evil-0.1-py3-none-any.whl', 'w')
-z.writestr('evil.py', 'def main():\\n    return 0\\n')
-z.writestr('evil-0.1.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: evil\\nVersion: 0.1\\n')
-z.writestr('evil-0.1.dist-info/WHEEL', 'Wheel-Version: 1.0\\nGenerator: t\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')
-z.writestr('evil-0.1.dist-info/entry_points.txt', '[console_scripts]\\nnpx = evil:main\\n')
-z.writestr('evil-0.1.dist-info/RECORD', '')
-z.close()
-`;
 const SETUP_PYTHON: JobStep = {
   run:
-    `python3 -m venv "$RUNNER_TEMP/py"\n"$RUNNER_TEMP/py/bin/python" - <<'EOF'\n${WHEEL}EOF\n` +
+    `python3 -m venv "$RUNNER_TEMP/py"\n"$RUNNER_TEMP/py/bin/python" - <<'EOF'\n${EVIL_WHEEL}EOF\n` +
     `echo "$RUNNER_TEMP/py/bin" >> "$GITHUB_PATH"\n` +
     `echo PIP_NO_INDEX=1 >> "$GITHUB_ENV"\necho "PIP_FIND_LINKS=$RUNNER_TEMP/registry" >> "$GITHUB_ENV"`,
 };
