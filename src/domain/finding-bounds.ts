@@ -4,7 +4,8 @@
 // copied whole into each finding that names it (message and evidence), into the JSON, SARIF and
 // JUnit reports and the walk checkpoint, 4 MB of report per commit per rule. The text report
 // shortens each line on its own (escape.ts); the machine formats carry data, so they get it here,
-// shortened with a visible "…", the rest of the finding as it was.
+// shortened with a visible "…", the rest of the finding as it was. Locations past the kept ones are
+// counted in `locationsLeftOut`, which every report says ("and N more"); the verdict is unchanged.
 
 /** Characters kept of a finding's message, of a note, of each evidence string, and of a location's file. */
 const MESSAGE_MAX = 2000;
@@ -26,6 +27,7 @@ type Bounded = {
   message: string;
   evidence?: Record<string, string | number | boolean | null>;
   locations?: Array<{ file: string; line?: number }>;
+  locationsLeftOut?: number;
   suppressedBy?: string;
 };
 
@@ -51,8 +53,15 @@ export function boundFinding<F extends Bounded>(f: F): F {
     ...(f.locations
       ? { locations: f.locations.slice(0, LOCATIONS_MAX).map((l) => ({ ...l, file: boundText(l.file, VALUE_MAX) })) }
       : {}),
+    ...(f.locations && f.locations.length > LOCATIONS_MAX
+      ? { locationsLeftOut: (f.locationsLeftOut ?? 0) + f.locations.length - LOCATIONS_MAX }
+      : {}),
   };
 }
 
 /** A rule's note (one line, may name repository values), bounded. */
 export const boundNote = (note: string): string => boundText(note, NOTE_MAX);
+
+/** The words every report adds to a finding some of whose locations were left out ('' for none). */
+export const leftOutText = (f: { locationsLeftOut?: number }): string =>
+  f.locationsLeftOut ? ` (and ${f.locationsLeftOut} more locations, not listed)` : '';

@@ -53,6 +53,8 @@ export interface Finding {
   /** Where the finding applies, most relevant first (a config file and line, the paths a commit
    *  touches, the policy file), for SARIF. Not part of the finding's identity (fingerprint.ts). */
   locations?: Array<{ file: string; line?: number }>;
+  /** How many locations past the kept ones were left out (finding-bounds.ts), when any were. */
+  locationsLeftOut?: number;
   /** Set by --baseline: the finding was recorded in the baseline file (kept, counted, not gated).
    *  A rule may set it too (the policy excuses the finding), with `suppressedBy`. */
   suppressed?: boolean;

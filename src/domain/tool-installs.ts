@@ -3,7 +3,8 @@
 // prefix that setup-node puts first on PATH, `cargo install` into ~/.cargo/bin, `go install` into
 // GOPATH/bin, judged by the one name it builds, `pipx`, `uv tool`, `gem`, `dotnet tool -g`, `composer global`), or one that runs a
 // registry's package at once (`pnpm dlx`, `uvx`, `pipx run`). The package chooses its programs'
-// names (an `npx`, a `node`, a `gitguard`) and the CI file chooses the package: anyone can publish
+// names (an `npx`, a `node`, a `gitguard`) and the CI file chooses the package; `yarn dlx` and npx
+// of a git host's or URL's package (`npx owner/repo`), which is never a dependency of the project: anyone can publish
 // one, so its code is as unread as a download's. fetched-code.ts counts such a command as code run
 // from the network (no gate before the audit, unless the same job ran the same line where the range
 // starts). Not the distributions' package managers (apt-get, dnf, brew's own formulae): their
@@ -28,10 +29,47 @@ function fromCommand(args: readonly string[]): string[] {
  */
 const REGISTRY_PACKAGE = /^(?:@[\w.-]+\/)?[\w-][\w.-]*(?:@[^\s/:]*)?$/;
 
+/**
+ * A package spec npm resolves to no dependency of the project by name, always fetched: a git host's
+ * shorthand (`owner/repo`, `github:owner/repo`), a git or http URL (a tarball's too). A scoped name
+ * (`@scope/x`) is a registry name; a folder or `file:` spec is the checkout's.
+ */
+const FETCHED_SPEC = /^(?:\w[\w.-]*\/[\w.-]+(?:#\S*)?|(?:github|gitlab|bitbucket|gist|git(?:\+[\w]+)?|https?):.*)$/;
+/** npx's and `npm exec`'s options that take a value (`-p` names a package to fetch or find). */
+const NPX_VALUED = /^(?:-p|--package|-c|--call|--cache|--registry|--userconfig|-w|--workspace)$/;
+
+/**
+ * Whether npx (or `npm exec`, `bunx`) with `args` runs a package spec that is always fetched
+ * (FETCHED_SPEC): the command's own spec or one `-p`/`--package` names.
+ */
+function npxFetches(args: readonly string[]): boolean {
+  const specs: string[] = [];
+  for (let k = 0; k < args.length; k += 1) {
+    const a = args[k]!;
+    if (a === '--') {
+      if (args[k + 1] !== undefined) specs.push(args[k + 1]!);
+      break;
+    }
+    const joined = /^--package=(.*)$/.exec(a);
+    if (joined) specs.push(joined[1]!);
+    else if (NPX_VALUED.test(a)) {
+      if (a === '-p' || a === '--package') specs.push(args[k + 1] ?? '');
+      k += 1;
+    } else if (!a.startsWith('-')) {
+      specs.push(a);
+      break;
+    }
+  }
+  return specs.some((p) => FETCHED_SPEC.test(p));
+}
+
 /** npm, pnpm, yarn and bun installing a registry's package into their global prefix, or running one (`pnpm dlx`). */
 function globalNode(tool: string, args: readonly string[]): boolean {
   const global = args.some((a) => /^(?:-g|--global|--location=global)$/.test(a));
   const [verb, sub, ...named] = fromCommand(args);
+  // Yarn's dlx installs the package into a temporary project and runs it: always fetched, as pnpm's.
+  if (tool === 'yarn' && verb === 'dlx') return true;
+  if (tool === 'npm' && /^(?:exec|x)$/.test(verb ?? '')) return npxFetches(args.slice(args.indexOf(verb!) + 1));
   const packages = (tool === 'yarn' ? named : [sub, ...named]).filter((a): a is string => !!a && !a.startsWith('-'));
   if (!packages.some((p) => REGISTRY_PACKAGE.test(p) && !/\.(?:tgz|tar\.gz)$/.test(p))) return false;
   if (tool === 'yarn') return verb === 'global' && /^(?:add|upgrade)$/.test(sub ?? '');
@@ -73,6 +111,40 @@ function goInstallsLookedUp(args: readonly string[]): boolean {
 const pipUser = (args: readonly string[]): boolean =>
   fromCommand(args)[0] === 'install' && args.some((a) => a === '--user' || a === '--system');
 
+/** pip's options of `install` that take a value (the value is no package). */
+const PIP_VALUED =
+  /^(?:-[rcetibf]|--(?:requirement|constraint|editable|target|prefix|root|index-url|extra-index-url|find-links|src|platform|python-version|implementation|abi|upgrade-strategy|progress-bar|cache-dir|log|proxy|retries|timeout|exists-action|trusted-host|cert|client-cert|config-settings|global-option|no-binary|only-binary|report|python|keyring-provider|build|group))$/;
+
+/**
+ * Whether pip with `args` (past `-m pip`, `--user` aside) installs anything: setup-python's pip puts
+ * a package's console scripts in its bin folder, which is on PATH (a package may ship an `npx`), and
+ * without setup-python pip falls back to the user's folder; a source package's build runs its code.
+ * A requirements file (`-r`) or a folder (`.`, `-e .`) is the change's own file naming what is
+ * fetched, and a build backend runs code: counted the same, vouched for only by the start's same line.
+ * PyPA's own packaging tools alone from the default index (`pip install -U pip setuptools wheel`:
+ * names no one else can publish) install no program the gate looks up. Where a global option
+ * before the verb takes a value (`pip --python x install`), `install` is looked for among the words.
+ */
+function pipInstalls(args: readonly string[]): boolean {
+  const at = args.indexOf('install');
+  if (at < 0) return false;
+  const words = args.slice(at);
+  if (pipUser(args)) return true;
+  const named: string[] = [];
+  for (let k = 1; k < words.length; k += 1) {
+    const a = words[k]!;
+    if (PIP_VALUED.test(a)) return true;
+    if (
+      /^--(?:requirement|constraint|editable|target|prefix|root|index-url|extra-index-url|find-links)=|^-[rcetif]./.test(
+        a,
+      )
+    )
+      return true;
+    if (!a.startsWith('-')) named.push(a);
+  }
+  return named.length === 0 || !named.every((n) => /^(?:pip|setuptools|wheel)(?:[<>=~!]=?[\w.*]+)?$/i.test(n));
+}
+
 /**
  * Whether the command `words` (its name first, past wrappers) installs a registry's programs where
  * the runner looks for programs, or runs a registry's package (see above).
@@ -82,10 +154,10 @@ export function installsTools(words: readonly string[]): boolean {
   if (name === undefined) return false;
   const tool = base(name);
   const [verb, sub] = fromCommand(args);
-  if (PIP.test(tool)) return pipUser(args);
+  if (PIP.test(tool)) return pipInstalls(args);
   if (PYTHON.test(tool)) {
     const m = args.indexOf('-m');
-    return m >= 0 && args[m + 1] === 'pip' && pipUser(args.slice(m + 2));
+    return m >= 0 && args[m + 1] === 'pip' && pipInstalls(args.slice(m + 2));
   }
   if (/^(?:npm|pnpm|yarn|bun)$/.test(tool)) return globalNode(tool, args);
   switch (tool) {
@@ -94,6 +166,8 @@ export function installsTools(words: readonly string[]): boolean {
     case 'uvx':
     case 'bunx':
       return true;
+    case 'npx':
+      return npxFetches(args);
     case 'uv':
       return (
         (verb === 'tool' && /^(?:install|run|upgrade)$/.test(sub ?? '')) || (verb === 'pip' && pipUser(args.slice(1)))

@@ -10,6 +10,7 @@ import type { Finding, RuleResult, Severity } from '../domain/model.js';
 import { FINGERPRINT_KEY, fingerprint, relativeToRoot, repositoryRoot } from './fingerprint.js';
 import type { AuditReport, Reporter } from './types.js';
 import { escapeText, toSafeJson } from '../domain/escape.js';
+import { leftOutText } from '../domain/finding-bounds.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 
@@ -131,7 +132,7 @@ function resultsFor(r: RuleResult, ruleIndex: number, report: AuditReport): Arra
     ruleId: r.meta.id,
     ruleIndex,
     level,
-    message: { text: sarifText(f.message) },
+    message: { text: sarifText(f.message + leftOutText(f)) },
     locations: locations(f, report),
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(r.meta.id, f, report.repository) },
     ...(f.suppressed
@@ -143,7 +144,12 @@ function resultsFor(r: RuleResult, ruleIndex: number, report: AuditReport): Arra
           ],
         }
       : {}),
-    properties: { outcome, severity: r.severity, ...(f.evidence ? { evidence: f.evidence } : {}) },
+    properties: {
+      outcome,
+      severity: r.severity,
+      ...(f.evidence ? { evidence: f.evidence } : {}),
+      ...(f.locationsLeftOut ? { locationsLeftOut: f.locationsLeftOut } : {}),
+    },
   }));
 }
 

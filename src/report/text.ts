@@ -4,6 +4,7 @@ import { Chalk } from 'chalk';
 import { THREATS, type Outcome, type RuleResult, type Severity } from '../domain/model.js';
 import { failsRun } from '../domain/verdict.js';
 import { escapeText } from '../domain/escape.js';
+import { leftOutText } from '../domain/finding-bounds.js';
 import type { Reporter } from './types.js';
 import { ledgerLine, walkLine } from './summary-lines.js';
 
@@ -95,7 +96,7 @@ function renderResult(
     for (const f of show) {
       const where = f.commit ? `${f.commit.slice(0, 12)}  ` : '';
       out.push(
-        `${indent}- ${escapeText(where + f.message, 300)}${f.suppressed ? c.gray(` (suppressed by ${escapeText(f.suppressedBy ?? 'baseline', 200)})`) : ''}`,
+        `${indent}- ${escapeText(where + f.message, 300)}${c.gray(leftOutText(f))}${f.suppressed ? c.gray(` (suppressed by ${escapeText(f.suppressedBy ?? 'baseline', 200)})`) : ''}`,
       );
     }
     const more = r.findingCount - show.length;

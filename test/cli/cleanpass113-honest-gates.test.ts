@@ -14,8 +14,8 @@
 //   included); `npx concurrently` is concurrently. Twin: a glob matching no gate script.
 // - `flock FILE -c CMD` and `script -e -c CMD`: real runs (test/collect/command-wrappers.test.ts) pass
 //   the command's status on. Twins: `script` without -e exits 0; `|| true` inside the string.
-// - `echo "$HOME/.local/bin" >> $GITHUB_PATH` after `pip install`: a tool folder outside the checkout
-//   (`pipx install` itself is now a registry's install before the gate: runnerown197).
+// - `echo "$HOME/.local/bin" >> $GITHUB_PATH` after pip upgrades itself: a tool folder outside the checkout
+//   (`pipx install` and `pip install x` are now a registry's install before the gate: runnerown197, installs209).
 //   Twins: a folder of the workspace, one under $HOME/work (GitHub's workspace), one not read.
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
@@ -35,7 +35,7 @@ const BEFORE = { [WF]: job(run('npx gitguard audit')) };
 const AUDIT_ROOT = 'npx gitguard audit --trust-root "$ROOT"';
 const GATE_SH = (opts: string): string => `#!/bin/sh\nset -e\nnpx gitguard audit ${opts}\n`;
 const PKG = JSON.stringify({ scripts: { 'audit:git': 'gitguard audit', 'lint:js': 'eslint .' } });
-const PIPX = run('pip install ruff');
+const PIPX = run('python -m pip install --upgrade pip');
 
 const cases: Array<[name: string, after: Record<string, string>, kept: boolean]> = [
   ['root from the step env', { [WF]: job(run(AUDIT_ROOT, `ROOT: ${ID}`)) }, true],

@@ -29,13 +29,6 @@ const KEPT: Array<[string, string]> = [
       run('pnpm test'),
   ],
   [
-    'pip install -e .[dev], pytest',
-    uses('actions/setup-python@v5', "          python-version: '3.12'\n") +
-      run('python -m pip install --upgrade pip') +
-      run('pip install -e ".[dev]"') +
-      run('pytest -q'),
-  ],
-  [
     'go install a tool, GOPATH/bin on PATH, make lint',
     uses('actions/setup-go@v5', '          go-version: stable\n          cache: false\n') +
       run('go install golang.org/x/tools/cmd/goimports@latest') +
@@ -89,9 +82,17 @@ const KEPT: Array<[string, string]> = [
 ];
 
 // A tool installed from a registry where programs are looked for (runnerown197: `pipx install` into
-// ~/.local/bin, its programs named by the package) is code from the network, as a fetch-and-run
+// ~/.local/bin, its programs named by the package; installs209: setup-python's pip, whose bin is on
+// PATH, installing the change's own requirements or folder) is code from the network, as a fetch-and-run
 // line: it keeps the gate where the same job ran the same line where the range starts, and only there.
 const INSTALLED: Array<[string, string]> = [
+  [
+    "pip install -e .[dev], pytest (setup-python's pip: installs209)",
+    uses('actions/setup-python@v5', "          python-version: '3.12'\n") +
+      run('python -m pip install --upgrade pip') +
+      run('pip install -e ".[dev]"') +
+      run('pytest -q'),
+  ],
   [
     'pipx install poetry, poetry install',
     run('pipx install poetry') + run('poetry install --no-interaction') + run('poetry run pytest'),

@@ -13,6 +13,7 @@
 import { cleanupJobs, jobPasses, type JobStep } from '../helpers/real-job.js';
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
+import { EVIL_WHEEL, runWorkflow } from '../helpers/python-registry.js';
 import { checkoutJob, runStep } from '../helpers/workflow-steps.js';
 import { execFileSync } from 'node:child_process';
 
@@ -21,27 +22,14 @@ afterAll(cleanupJobs);
 
 const GATE = 'npx gitguard audit';
 const WF = '.github/workflows/ci.yml';
-const workflow = (steps: readonly JobStep[]): string =>
-  `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps
-    .map((s) => `      - run: ${JSON.stringify(s.run)}\n`)
-    .join('')}`;
+const workflow = runWorkflow;
 const DIRECT = { [WF]: workflow([{ run: GATE }]) };
 
 // The image before the job: a Python whose pip the job runs (setup-python's folder on PATH) and a
 // package index standing for the registry, holding `evil`, whose console script is named `npx`.
 const PY = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
-const WHEEL = `import os, zipfile
-os.makedirs(os.environ['RUNNER_TEMP'] + '/registry', exist_ok=True)
-z = zipfile.ZipFile(os.environ['RUNNER_TEMP'] + '/registry/evil-0.1-py3-none-any.whl', 'w')
-z.writestr('evil.py', 'def main():\\n    return 0\\n')
-z.writestr('evil-0.1.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: evil\\nVersion: 0.1\\n')
-z.writestr('evil-0.1.dist-info/WHEEL', 'Wheel-Version: 1.0\\nGenerator: t\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')
-z.writestr('evil-0.1.dist-info/entry_points.txt', '[console_scripts]\\nnpx = evil:main\\n')
-z.writestr('evil-0.1.dist-info/RECORD', '')
-z.close()
-`;
 const IMAGE: JobStep = {
-  run: `"$PY" - <<'EOF'\n${WHEEL}EOF\necho "$(dirname "$PY")" >> "$GITHUB_PATH"`,
+  run: `"$PY" - <<'EOF'\n${EVIL_WHEEL}EOF\necho "$(dirname "$PY")" >> "$GITHUB_PATH"`,
   env: { PY },
 };
 /** ~/.local/bin on PATH, as on GitHub's image (a tool folder: this line keeps the gate by itself). */
@@ -107,6 +95,7 @@ const INSTALLS = [
   'yarn global add evil',
   'bun add -g evil',
   'pip install --user evil',
+  'pip install -e ".[dev]"',
   'pip3 install --user -r tools.txt',
   'sudo -H pip install --user evil',
   'pipx install evil',
@@ -135,7 +124,6 @@ const HONEST = [
   'npm ci',
   'npm install',
   'python -m pip install --upgrade pip',
-  'pip install -e ".[dev]"',
   'sudo apt-get install -y jq',
   'brew install jq',
   'cargo build --locked',
