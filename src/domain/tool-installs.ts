@@ -28,20 +28,33 @@ function fromCommand(args: readonly string[]): string[] {
  */
 const REGISTRY_PACKAGE = /^(?:@[\w.-]+\/)?[\w-][\w.-]*(?:@[^\s/:]*)?$/;
 
-/** npm, pnpm, yarn and bun installing a registry's package into their global prefix, or running one (`pnpm dlx`). */
-function globalNode(tool: string, args: readonly string[]): boolean {
-  const global = args.some((a) => /^(?:-g|--global|--location=global)$/.test(a));
+/**
+ * Whether npm's (pnpm's, yarn's, bun's) `args` make it work on its global prefix: `-g`, `--global`
+ * (`=true`), `--location=global`, `--location global` (npm's option parser reads each alike).
+ */
+export const nodeGlobal = (args: readonly string[]): boolean =>
+  args.some(
+    (a, k) =>
+      /^(?:-g|--global(?:=true)?|--location=global)$/.test(a) || (a === '--location' && args[k + 1] === 'global'),
+  );
+
+/**
+ * npm, pnpm, yarn and bun installing a registry's package into their global prefix, running one
+ * (`pnpm dlx`), or adding one by name to the project (`npm install x`, `yarn add x`): its install
+ * scripts run, and its programs land in node_modules/.bin, where npx looks first.
+ */
+function globalNode(tool: string, all: readonly string[]): boolean {
+  const global = nodeGlobal(all);
+  // `--location global`'s value is no command word.
+  const args = all.filter((a, k) => !(a === 'global' && all[k - 1] === '--location'));
   const [verb, sub, ...named] = fromCommand(args);
-  const packages = (tool === 'yarn' ? named : [sub, ...named]).filter((a): a is string => !!a && !a.startsWith('-'));
+  const yarnGlobal = tool === 'yarn' && verb === 'global';
+  const packages = (yarnGlobal ? named : [sub, ...named]).filter((a): a is string => !!a && !a.startsWith('-'));
   if (!packages.some((p) => REGISTRY_PACKAGE.test(p) && !/\.(?:tgz|tar\.gz)$/.test(p))) return false;
-  if (tool === 'yarn') return verb === 'global' && /^(?:add|upgrade)$/.test(sub ?? '');
+  if (yarnGlobal) return /^(?:add|upgrade)$/.test(sub ?? '');
   if (tool === 'pnpm' && verb === 'dlx') return true;
-  if (tool === 'yarn' || tool === 'pnpm' || tool === 'bun' || tool === 'npm')
-    return (
-      global &&
-      /^(?:i|in|ins|inst|insta|instal|install|isnt|isntall|add|update|up|upgrade|ci|link|ln)$/.test(verb ?? '')
-    );
-  return false;
+  if (/^(?:i|in|ins|inst|insta|instal|install|isnt|isntall|add)$/.test(verb ?? '')) return true;
+  return global && /^(?:update|up|upgrade|ci|link|ln)$/.test(verb ?? '');
 }
 
 /**
@@ -69,9 +82,32 @@ function goInstallsLookedUp(args: readonly string[]): boolean {
   });
 }
 
-/** pip with `args` (past `-m pip`): an install into the user's folder or, by uv, the system's. */
+/** pip's install options whose value is a file, folder or index, not a package. */
+const PIP_VALUED =
+  /^(?:-[rceitf]|--requirement|--constraint|--editable|--index-url|--extra-index-url|--target|--find-links|--prefix|--root|--src|--python|--platform|--python-version|--implementation|--abi|--upgrade-strategy|--progress-bar|--report|--config-settings|-C|--global-option)$/;
+/** A package named as an index knows it (`evil`, `x[extra]`, `x==1.2`, `x>=1`): not a path, URL, wheel or archive. */
+const PIP_PACKAGE =
+  /^[A-Za-z0-9][\w.-]*(?:\[[\w,.-]*\])?(?:[=<>!~]=?[\w.*+!-]*(?:,[=<>!~]=?[\w.*+!-]*)*)?(?<!\.whl|\.zip|\.tar\.gz|\.tgz)$/;
+
+/**
+ * pip with `args` (past `-m pip`): an install into the user's folder (`--user`), the system's (uv's
+ * `--system`), or of an index's package by name anywhere: without `--user` pip still writes its
+ * programs where the runner looks for them (the interpreter's own bin folder, which setup-python
+ * puts on PATH, /usr/local/bin as root in a python image, ~/.local/bin where site-packages is not
+ * writable). Not the change's own (`-r requirements.txt`, `-e .`, a path, a URL), nor pip upgrading
+ * itself and its build tools (`pip install -U pip setuptools wheel`: PyPA's own).
+ */
 const pipUser = (args: readonly string[]): boolean =>
-  fromCommand(args)[0] === 'install' && args.some((a) => a === '--user' || a === '--system');
+  fromCommand(args)[0] === 'install' &&
+  (args.some((a) => a === '--user' || a === '--system') ||
+    args.some(
+      (a, k) =>
+        k > args.indexOf('install') &&
+        !PIP_VALUED.test(args[k - 1] ?? '') &&
+        !a.startsWith('-') &&
+        PIP_PACKAGE.test(a) &&
+        !/^(?:pip|setuptools|wheel)$/i.test(a),
+    ));
 
 /**
  * Whether the command `words` (its name first, past wrappers) installs a registry's programs where
@@ -94,6 +130,20 @@ export function installsTools(words: readonly string[]): boolean {
     case 'uvx':
     case 'bunx':
       return true;
+    case 'volta':
+      // A node package's programs into ~/.volta/bin, which Volta's setup puts on PATH.
+      return /^(?:install|fetch|run)$/.test(verb ?? '');
+    case 'mise':
+    case 'rtx':
+      // A tool named here (`mise use -g npm:x`, `mise x ubi:y -- z`) or a plugin (its code runs); a bare
+      // `mise install` installs what the checkout's mise files name (read as their own: mise-file deps).
+      return (
+        /^(?:plugins?|plugin-install)$/.test(verb ?? '') ||
+        (/^(?:install|i|use|u|exec|x)$/.test(verb ?? '') && fromCommand(args.slice(args.indexOf(verb!) + 1)).length > 0)
+      );
+    case 'asdf':
+      // A plugin is a third party's scripts, run by each install.
+      return /^(?:plugin|plugin-add|plugin-update|install)$/.test(verb ?? '');
     case 'uv':
       return (
         (verb === 'tool' && /^(?:install|run|upgrade)$/.test(sub ?? '')) || (verb === 'pip' && pipUser(args.slice(1)))
