@@ -82,32 +82,9 @@ function goInstallsLookedUp(args: readonly string[]): boolean {
   });
 }
 
-/** pip's install options whose value is a file, folder or index, not a package. */
-const PIP_VALUED =
-  /^(?:-[rceitf]|--requirement|--constraint|--editable|--index-url|--extra-index-url|--target|--find-links|--prefix|--root|--src|--python|--platform|--python-version|--implementation|--abi|--upgrade-strategy|--progress-bar|--report|--config-settings|-C|--global-option)$/;
-/** A package named as an index knows it (`evil`, `x[extra]`, `x==1.2`, `x>=1`): not a path, URL, wheel or archive. */
-const PIP_PACKAGE =
-  /^[A-Za-z0-9][\w.-]*(?:\[[\w,.-]*\])?(?:[=<>!~]=?[\w.*+!-]*(?:,[=<>!~]=?[\w.*+!-]*)*)?(?<!\.whl|\.zip|\.tar\.gz|\.tgz)$/;
-
-/**
- * pip with `args` (past `-m pip`): an install into the user's folder (`--user`), the system's (uv's
- * `--system`), or of an index's package by name anywhere: without `--user` pip still writes its
- * programs where the runner looks for them (the interpreter's own bin folder, which setup-python
- * puts on PATH, /usr/local/bin as root in a python image, ~/.local/bin where site-packages is not
- * writable). Not the change's own (`-r requirements.txt`, `-e .`, a path, a URL), nor pip upgrading
- * itself and its build tools (`pip install -U pip setuptools wheel`: PyPA's own).
- */
+/** pip with `args` (past `-m pip`): an install into the user's folder or, by uv, the system's. */
 const pipUser = (args: readonly string[]): boolean =>
-  fromCommand(args)[0] === 'install' &&
-  (args.some((a) => a === '--user' || a === '--system') ||
-    args.some(
-      (a, k) =>
-        k > args.indexOf('install') &&
-        !PIP_VALUED.test(args[k - 1] ?? '') &&
-        !a.startsWith('-') &&
-        PIP_PACKAGE.test(a) &&
-        !/^(?:pip|setuptools|wheel)$/i.test(a),
-    ));
+  fromCommand(args)[0] === 'install' && args.some((a) => a === '--user' || a === '--system');
 
 /**
  * Whether the command `words` (its name first, past wrappers) installs a registry's programs where

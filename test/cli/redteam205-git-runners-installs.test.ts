@@ -7,8 +7,7 @@
 //    clone`: a clone runs the global hooks). Before, only a command named git counted.
 // 2. Tool installs the parser missed: npm's `--global=true` and `--location global`, a package added
 //    to the project by name (`npm install x`: its install scripts run, its programs land in
-//    node_modules/.bin where npx looks first), pip installing an index's package without `--user`
-//    (into the interpreter's bin folder setup-python puts on PATH), `volta install`, `mise use -g
+//    node_modules/.bin where npx looks first), `volta install`, `mise use -g
 //    npm:x`, an asdf plugin. The change's own (`npm ci`, `pip install -r requirements.txt`, `mise
 //    install` of its files) and a line the start ran already keep the gate.
 import { cleanupTemp } from '../helpers/repo.js';
@@ -46,8 +45,6 @@ const LOST_INSTALLS: Array<[string, Record<string, string>]> = [
   ['npm --location global i', job(['npm --location global i evil'])],
   ['npm install x (local, by name)', job(['npm install evil'])],
   ['yarn add x', job(['yarn add evil'])],
-  ['pip install x', job(['pip install evil'])],
-  ['pip install --prefix ~/.local x', job(['pip install --prefix ~/.local evil'])],
   ['volta install', job(['volta install evil'])],
   ['mise use -g npm:x', job(['mise use -g npm:evil'])],
   ['asdf plugin add', job(['asdf plugin add x https://example.com/p.git'])],
@@ -76,10 +73,10 @@ describe('redteam205: tool installs by other spellings', () => {
 
 describe('redteam205: a tool install the start ran already', () => {
   // The same line where the range starts (the audit's --base): the start's own gate ran after it too.
-  const started = job(['pip install black']);
+  const started = job(['npm install black']);
   const batch = gateBatch(started);
   it(
-    'keeps the gate: pip install x the start ran already',
+    'keeps the gate: npm install x the start ran already',
     batch.add(started, { ...started, README: 'changed\n' }, true),
     600_000,
   );
