@@ -1,7 +1,7 @@
 // Whether one CI file runs gitguard where it can fail the run, as GitHub reads a workflow or an action (and GitLab's
 // file where its configuration cannot be read as one): a mention outside steps and jobs that never run or fail nothing.
 import { resolveAlias } from './yaml-aliases.js';
-import { keyTwice, refusedYaml } from './yaml-refused.js';
+import { githubRefusesKeys, keyTwice, readsMergeKeys, refusedYaml } from './yaml-refused.js';
 import { parsedYaml } from './yaml-budget.js';
 import {
   defaultShells,
@@ -56,7 +56,7 @@ export const UNREAD = 'unread';
  * that mentions gitguard is parsed for it. Its steps are read by gateSteps, as the chain reads them.
  */
 export function namesGitguard(text: string, called = false, path?: string): Promise<Gate> {
-  return memo(`gate ${called} ${gateKey()} ${fetchKey(path)}`, text, async () => {
+  return memo(`gate ${called} ${gateKey()} ${fetchKey(path)} ${readsMergeKeys(path)}`, text, async () => {
     if (!GITGUARD.test(text)) return false;
     const read = await gateSteps(text, called, path);
     if (read === UNREAD) return UNREAD;
@@ -145,7 +145,9 @@ export interface StepReading {
  * fetch-and-run lines the start vouches for (vouched-fetches.ts; none without it).
  */
 export function gateSteps(text: string, called = false, path?: string): Promise<StepReading | typeof UNREAD> {
-  return memo(`steps ${called} ${gateKey()} ${fetchKey(path)}`, text, () => stepsIn(text, called, path));
+  return memo(`steps ${called} ${gateKey()} ${fetchKey(path)} ${readsMergeKeys(path)}`, text, () =>
+    stepsIn(text, called, path),
+  );
 }
 
 /** `called`: a reusable workflow or action run by a workflow that starts (its `on: workflow_call` counts). */
@@ -170,7 +172,7 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
       // GitHub (and Forgejo, Gitea: Go's yaml.v3) refuse a whole workflow or action that is no valid
       // YAML, or with a key written twice in one map ("'env' is already defined"): it runs nothing,
       // whatever the rest of it says.
-      if (refusedYaml(yaml, doc) || keyTwice(yaml, doc)) return none;
+      if (refusedYaml(yaml, doc) || keyTwice(yaml, doc) || githubRefusesKeys(yaml, doc, path)) return none;
       const { scalar, list, keys, entry, lookup } = nodeReader(yaml, doc, tick);
       const top = doc.contents;
       const jobMap = resolveAlias(yaml, entry(top, 'jobs'), doc); // its keys are job ids

@@ -210,6 +210,9 @@ export async function gitlabSteps(
         // as do those writing a checkout file it then runs (`curl -o ci/gate.sh URL`: checkout-writes.ts).
         lost:
           settingLoses(vars) ||
+          // SHELLOPTS/BASHOPTS (`noexec`): how the job's bash starts is not read (checkout-runs.ts startupEnv).
+          vars.has('SHELLOPTS') ||
+          vars.has('BASHOPTS') ||
           dotenv ||
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
           includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||

@@ -86,7 +86,8 @@ async function realPath(read: Read, tip: string, path: string): Promise<string |
       if (target?.type !== 'blob' || (hops += 1) > MAX_HOPS) return undefined;
       const to = target.body.toString('utf8');
       if (to.startsWith('/') || !to || to.includes('\0')) return undefined;
-      names.unshift(...to.split('/'));
+      // `a//b` and a trailing `/` name what `a/b` names.
+      names.unshift(...to.split('/').filter((n) => n !== ''));
       continue;
     }
     // A submodule's checkout (or an entry git does not know) may hold links of its own.

@@ -44,6 +44,35 @@ export function keyTwice(yaml: typeof import('yaml'), doc: Document): boolean {
   return twice;
 }
 
+/** Whether the forge reading the file at `path` merges YAML merge keys: Forgejo's and Gitea's (Go's yaml.v3). */
+export const readsMergeKeys = (path?: string): boolean => path !== undefined && /^\.(?:forgejo|gitea)\//.test(path);
+
+/**
+ * Whether GitHub refuses a workflow or action whole for its keys, where the reading here would go on:
+ * a YAML merge key `<<` (GitHub reads anchors and aliases, not merge keys: "Unexpected value '<<'"),
+ * but in Forgejo's and Gitea's files (`path` under .forgejo/ or .gitea/: Go's yaml.v3 merges them);
+ * a workflow (a map of `jobs`) whose events are under no key spelled `on` (none, `true:` for YAML 1.1's
+ * `on`, `On:`): GitHub starts it for no event, or not by the events read here.
+ */
+export function githubRefusesKeys(yaml: typeof import('yaml'), doc: Document, path?: string): boolean {
+  const top = resolveAlias(yaml, doc.contents, doc);
+  if (yaml.isMap(top)) {
+    const keys = top.items.map((p) => resolveAlias(yaml, p.key, doc)).map((k) => (yaml.isScalar(k) ? k.value : k));
+    if (keys.includes('jobs') && !keys.includes('on')) return true;
+  }
+  if (readsMergeKeys(path)) return false;
+  let merge = false;
+  yaml.visit(doc, {
+    Pair(_, pair) {
+      const key = resolveAlias(yaml, pair.key, doc);
+      if (!yaml.isScalar(key) || key.value !== '<<') return undefined;
+      merge = true;
+      return yaml.visit.BREAK;
+    },
+  });
+  return merge;
+}
+
 /**
  * A scalar as Ruby's Psych (GitLab's loader, YAML 1.1) types it where it differs from the parser
  * here: an unquoted yes/on/true and no/off/false in any letter case are booleans (`allow_failure: yes`

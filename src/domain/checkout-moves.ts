@@ -6,6 +6,7 @@
 import { base } from './gitguard-call.js';
 import { quietGitKey } from './env-names.js';
 import { gitSubcommand } from './git-options.js';
+import { wrappedStart } from './command-wrappers.js';
 
 /**
  * git commands that move HEAD or make another repository of the checkout's folder. Not `clone` nor
@@ -83,8 +84,10 @@ function gitRunsConfigured(args: readonly string[]): 'now' | 'later' | false {
  * command after it in the job may run it (step-env.ts changesLaterSteps, shell-run.ts); git's own
  * for gitguard reads no such setting (collect/child-env.ts), so alone it changes nothing.
  */
-export const setsGitProgram = (words: readonly string[]): boolean =>
-  base(words[0] ?? '') === 'git' && gitRunsConfigured(words.slice(1)) === 'later';
+export function setsGitProgram(command: readonly string[]): boolean {
+  const words = command.slice(wrappedStart(command).start);
+  return base(words[0] ?? '') === 'git' && gitRunsConfigured(words.slice(1)) === 'later';
+}
 
 /** `git config`'s options that only pick git's own file of a scope, or how a value is stored. */
 const CONFIG_SCOPES = /^--(?:global|system|local|worktree|add|replace-all|bool|int|path)$/;
@@ -103,9 +106,25 @@ export function setsQuietGitSetting(words: readonly string[]): boolean {
   return key !== undefined && gitRunsConfigured(words.slice(1)) === false && quietGitKey(key);
 }
 
-/** Whether `words` is a git command that may run a program set before it: any but `git config` (its `--edit`: changesCheckout). */
-export function mayRunGitProgram(words: readonly string[]): boolean {
-  if (base(words[0] ?? '') !== 'git') return false;
+/**
+ * Programs that run git themselves: package managers and installers fetching a git dependency or
+ * plugin (`npm install github:x/y`, `pip install git+https://...`: a clone runs the hooks and
+ * fsmonitor a global setting names), forge and hook tools (gh, pre-commit), build tools of
+ * languages whose modules are git repositories (go, cargo).
+ */
+const RUNS_GIT =
+  /^(?:git-.+|npm|pnpm|yarn|bun|corepack|pip[\d.]*|pipx|uv|poetry|pipenv|pdm|hatch|conda|mamba|gem|bundle|bundler|composer|cargo|go|gh|hub|glab|pre-commit|lefthook|husky|mise|asdf|volta|brew|lerna|nx|changeset|semantic-release|west|repo)$/;
+
+/**
+ * Whether `words` (past the wrappers that run it once: `timeout 60 git status`) may run a git program
+ * set before it: a git command other than `git config` (its `--edit`: changesCheckout), a program
+ * that runs git itself (RUNS_GIT), or a command naming git among its words, which it may run
+ * (`xargs git status`, `find . -exec git status \;`).
+ */
+export function mayRunGitProgram(command: readonly string[]): boolean {
+  const words = command.slice(wrappedStart(command).start);
+  const tool = base(words[0] ?? '');
+  if (tool !== 'git') return RUNS_GIT.test(tool) || words.some((w) => base(w) === 'git');
   const git = gitSubcommand(words.slice(1));
   return git === 'unknown' || git.sub !== 'config';
 }

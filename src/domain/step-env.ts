@@ -12,6 +12,7 @@ import { parseScript, type Command, type Script } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
 import { commandString } from './command-wrappers.js';
+import { nodeGlobal } from './tool-installs.js';
 import { addsToolFolders, writesEnvFile } from './runner-files.js';
 import { assignsGitProgram, gitSettingLoses } from './env-names.js';
 import { gitSubcommand } from './git-options.js';
@@ -122,7 +123,7 @@ export function writtenPaths(words: readonly string[]): string[] {
   const tool = base(name);
   const paths = args.filter((a) => !a.startsWith('-'));
   if (/^(?:npm|pnpm|yarn)$/.test(tool)) {
-    const global = args.some((a) => /^(?:-g|--global|--location=global)$/.test(a)) || args[0] === 'global';
+    const global = nodeGlobal(args) || args[0] === 'global';
     // A global install of a registry name (`npm i -g npm@10`) is the registry's; of a path or URL, the change's.
     const local = paths.slice(1).some((a) => !REGISTRY_NAME.test(a));
     return (global && local) || /^(?:link|ln|set)$/.test(args[0] ?? '') || (args[0] === 'config' && args[1] === 'set')

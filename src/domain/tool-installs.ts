@@ -63,23 +63,36 @@ function npxFetches(args: readonly string[]): boolean {
   return specs.some((p) => FETCHED_SPEC.test(p));
 }
 
-/** npm, pnpm, yarn and bun installing a registry's package into their global prefix, or running one (`pnpm dlx`). */
-function globalNode(tool: string, args: readonly string[]): boolean {
-  const global = args.some((a) => /^(?:-g|--global|--location=global)$/.test(a));
+/**
+ * Whether npm's (pnpm's, yarn's, bun's) `args` make it work on its global prefix: `-g`, `--global`
+ * (`=true`), `--location=global`, `--location global` (npm's option parser reads each alike).
+ */
+export const nodeGlobal = (args: readonly string[]): boolean =>
+  args.some(
+    (a, k) =>
+      /^(?:-g|--global(?:=true)?|--location=global)$/.test(a) || (a === '--location' && args[k + 1] === 'global'),
+  );
+
+/**
+ * npm, pnpm, yarn and bun installing a registry's package into their global prefix, running one
+ * (`pnpm dlx`), or adding one by name to the project (`npm install x`, `yarn add x`): its install
+ * scripts run, and its programs land in node_modules/.bin, where npx looks first.
+ */
+function globalNode(tool: string, all: readonly string[]): boolean {
+  const global = nodeGlobal(all);
+  // `--location global`'s value is no command word.
+  const args = all.filter((a, k) => !(a === 'global' && all[k - 1] === '--location'));
   const [verb, sub, ...named] = fromCommand(args);
   // Yarn's dlx installs the package into a temporary project and runs it: always fetched, as pnpm's.
   if (tool === 'yarn' && verb === 'dlx') return true;
   if (tool === 'npm' && /^(?:exec|x)$/.test(verb ?? '')) return npxFetches(args.slice(args.indexOf(verb!) + 1));
-  const packages = (tool === 'yarn' ? named : [sub, ...named]).filter((a): a is string => !!a && !a.startsWith('-'));
+  const yarnGlobal = tool === 'yarn' && verb === 'global';
+  const packages = (yarnGlobal ? named : [sub, ...named]).filter((a): a is string => !!a && !a.startsWith('-'));
   if (!packages.some((p) => REGISTRY_PACKAGE.test(p) && !/\.(?:tgz|tar\.gz)$/.test(p))) return false;
-  if (tool === 'yarn') return verb === 'global' && /^(?:add|upgrade)$/.test(sub ?? '');
+  if (yarnGlobal) return /^(?:add|upgrade)$/.test(sub ?? '');
   if (tool === 'pnpm' && verb === 'dlx') return true;
-  if (tool === 'yarn' || tool === 'pnpm' || tool === 'bun' || tool === 'npm')
-    return (
-      global &&
-      /^(?:i|in|ins|inst|insta|instal|install|isnt|isntall|add|update|up|upgrade|ci|link|ln)$/.test(verb ?? '')
-    );
-  return false;
+  if (/^(?:i|in|ins|inst|insta|instal|install|isnt|isntall|add)$/.test(verb ?? '')) return true;
+  return global && /^(?:update|up|upgrade|ci|link|ln)$/.test(verb ?? '');
 }
 
 /**
@@ -168,6 +181,20 @@ export function installsTools(words: readonly string[]): boolean {
       return true;
     case 'npx':
       return npxFetches(args);
+    case 'volta':
+      // A node package's programs into ~/.volta/bin, which Volta's setup puts on PATH.
+      return /^(?:install|fetch|run)$/.test(verb ?? '');
+    case 'mise':
+    case 'rtx':
+      // A tool named here (`mise use -g npm:x`, `mise x ubi:y -- z`) or a plugin (its code runs); a bare
+      // `mise install` installs what the checkout's mise files name (read as their own: mise-file deps).
+      return (
+        /^(?:plugins?|plugin-install)$/.test(verb ?? '') ||
+        (/^(?:install|i|use|u|exec|x)$/.test(verb ?? '') && fromCommand(args.slice(args.indexOf(verb!) + 1)).length > 0)
+      );
+    case 'asdf':
+      // A plugin is a third party's scripts, run by each install.
+      return /^(?:plugin|plugin-add|plugin-update|install)$/.test(verb ?? '');
     case 'uv':
       return (
         (verb === 'tool' && /^(?:install|run|upgrade)$/.test(sub ?? '')) || (verb === 'pip' && pipUser(args.slice(1)))

@@ -27,9 +27,11 @@ let sarif: unknown;
 beforeAll(async () => {
   repo = makeRepo({ globalConfig: '[user]\n\tname = Alice\n[http]\n\tsslVerify = false\n' });
   repo.commit('add CI', {
-    '.github/workflows/ci.yml': 'jobs:\n  gate:\n    steps:\n      - run: npx gitguard audit\n',
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  gate:\n    steps:\n      - run: npx gitguard audit\n',
   });
-  repo.commit('drop the gate', { '.github/workflows/ci.yml': 'jobs:\n  test:\n    steps:\n      - run: npm test\n' });
+  repo.commit('drop the gate', {
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    steps:\n      - run: npm test\n',
+  });
   repo.run(['config', 'core.fsmonitor', 'echo planted']);
   const r = await runMain(
     [
