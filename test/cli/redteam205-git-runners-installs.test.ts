@@ -8,8 +8,8 @@
 // 2. Tool installs the parser missed: npm's `--global=true` and `--location global`, a package added
 //    to the project by name (`npm install x`: its install scripts run, its programs land in
 //    node_modules/.bin where npx looks first), `volta install`, `mise use -g
-//    npm:x`, an asdf plugin. The change's own (`npm ci`, `pip install -r requirements.txt`, `mise
-//    install` of its files) and a line the start ran already keep the gate.
+//    npm:x`, an asdf plugin. The change's own (`npm ci`, `mise install` of its files) and a
+//    line the start ran already keep the gate (pip's `-r`/`-e .` lose it since installs209).
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupJobs, jobPasses } from '../helpers/real-job.js';
@@ -48,11 +48,12 @@ const LOST_INSTALLS: Array<[string, Record<string, string>]> = [
   ['volta install', job(['volta install evil'])],
   ['mise use -g npm:x', job(['mise use -g npm:evil'])],
   ['asdf plugin add', job(['asdf plugin add x https://example.com/p.git'])],
+  // installs209: pip's install of the change's own requirements or folder is fetched code too.
+  ['pip install -r requirements.txt', job(['pip install -r requirements.txt'])],
+  ['pip install -e .', job(['pip install -e .'])],
 ];
 const KEPT_INSTALLS: Array<[string, Record<string, string>]> = [
   ['npm ci', job(['npm ci'])],
-  ['pip install -r requirements.txt', job(['pip install -r requirements.txt'])],
-  ['pip install -e .', job(['pip install -e .'])],
   ['pip install -U pip setuptools wheel', job(['python -m pip install -U pip setuptools wheel'])],
   ['npm i -g . (the checkout)', job(['npm i -g .'])],
 ];
