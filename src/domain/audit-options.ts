@@ -192,8 +192,9 @@ export function actionGates(input: (name: string) => unknown, at: Place = ROOT):
   return auditGates([...args, ...words], [], at);
 }
 
-/** An expression the forge sets to one commit id of the push (`${{ github.event.before }}`, `${{ github.sha }}`). */
-const FORGE_ID = /^\$\{\{\s*(?:github|gitea|forgejo)\.(?:sha|event\.before|event\.after)\s*\}\}$/;
+/** An expression the forge sets to one commit id of the push or pull request (`${{ github.event.before }}`, `${{ github.sha }}`). */
+const FORGE_ID =
+  /^\$\{\{\s*(?:github|gitea|forgejo)\.(?:sha|event\.(?:before|after|pull_request\.(?:base|head)\.sha|merge_group\.base_sha))\s*\}\}$/;
 
 /** gitguard's options that read a file: what it suppresses (`--baseline`) and whose keys it trusts. */
 const FILE_OPTIONS = ['--baseline', '--keyring', '--allowed-signers', '--revoked-keys'];

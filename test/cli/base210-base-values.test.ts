@@ -26,6 +26,10 @@ const gl = (lines: string[], vars = ''): Files => ({
   [GL]: `gitguard:\n  image: node:20\n  variables:\n    GIT_DEPTH: 0\n${vars}  script:\n${lines.map((l) => `    - ${JSON.stringify(l)}\n`).join('')}`,
 });
 const GH_BEFORE = gh('npx gitguard audit');
+// gitguard's own action with `args` (split by the action after the runner writes expressions in).
+const action = (args: string): Files => ({
+  [W]: `on:\n  push:\n  pull_request:\njobs:\n  gitguard:\n    runs-on: ubuntu-latest\n    steps:\n${CO}      - uses: acme/gitguard@${'1'.repeat(40)}\n        with:\n          args: ${args}\n`,
+});
 const GL_BEFORE = gl(['npx gitguard audit']);
 
 const batch = gateBatch();
@@ -59,6 +63,7 @@ const lost: Array<[string, Files, Files]> = [
     gh('GITHUB_BASE_REF=main; npx gitguard audit --base "origin/$GITHUB_BASE_REF"'),
   ],
   ['verify "$X.."', GH_BEFORE, gh('X=HEAD; npx gitguard verify "$X.."')],
+  ['action: args: --base HEAD@{now}', GH_BEFORE, action('--base HEAD@{now}')],
   ['GitLab: export X=HEAD, --base "$X"', GL_BEFORE, gl(['export X=HEAD', 'npx gitguard audit --base "$X"'])],
   [
     'GitLab: CI_COMMIT_BEFORE_SHA set in the script',
@@ -88,6 +93,11 @@ const kept: Array<[string, Files, Files]> = [
   ],
   ['--base "origin/$GITHUB_BASE_REF"', GH_BEFORE, gh('npx gitguard audit --base "origin/$GITHUB_BASE_REF"')],
   ['--base origin/main', GH_BEFORE, gh('npx gitguard audit --base origin/main')],
+  [
+    'action: args: --base ${{ github.event.pull_request.base.sha }}',
+    GH_BEFORE,
+    action('--base ${{ github.event.pull_request.base.sha }}'),
+  ],
   ['--base HEAD~1', GH_BEFORE, gh('npx gitguard audit --base HEAD~1')],
   [
     'env: BASE: <full id>',
