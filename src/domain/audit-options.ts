@@ -13,6 +13,7 @@
 // `--trust-root`/`--base` is read from the checkout (`$(cat .gitguard/root)`).
 import { inCheckout, namedFolder, ROOT, type Place } from './step-folder.js';
 import { expressionWords } from './expression-words.js';
+import { baseGates, forgeBase, FORGE_BASE_NAMES } from './base-revision.js';
 
 /**
  * The rules a gate must run and fail on, with their threats (test/meta checks them against rules/):
@@ -44,13 +45,6 @@ const SHORT: Readonly<Record<string, string>> = {
 };
 /** `--forge [kind]`: its value is taken only when the next word is no option. */
 const OPTIONAL = new Set(['--forge']);
-
-/**
- * A revision that is the commit CI checks out: with it as `--base` no commit of the change is judged
- * (`HEAD`, `@`, `HEAD^0`, `HEAD~0`, `HEAD^{commit}`, and the CI variables naming the checked-out commit).
- */
-const HEAD_REVISION =
-  /^(?:HEAD|@)(?:@\{0\}|\^0|~0|\^\{(?:commit)?\})*$|^\$\{?(?:GITHUB_SHA|CI_COMMIT_SHA|CI_COMMIT_SHORT_SHA|CI_MERGE_REQUEST_SOURCE_BRANCH_SHA|GITEA_SHA|FORGEJO_SHA)\}?$|^\$\{\{\s*(?:(?:github|gitea|forgejo)\.(?:sha|event\.after|event\.head_commit\.id|event\.pull_request\.head\.sha))\s*\}\}$|^\$\(\s*git\s+rev-parse\s+(?:--verify\s+)?(?:HEAD|@)\s*\)$|^`\s*git\s+rev-parse\s+(?:--verify\s+)?(?:HEAD|@)\s*`$/;
 
 /**
  * `--trust-root`: the one commit judged by its own policy. Only a full object id written in the CI
@@ -138,7 +132,7 @@ export function verifyGates(args: readonly string[], global: readonly string[] =
   const range = optionsOf(args).get('') ?? [];
   if (!readsCheckout(opts, [], at) || !fixedStart(opts)) return false;
   const dots = range[0]?.match(/^(.*?)\.\.\.?(.*)$/);
-  return !dots || !HEAD_REVISION.test(dots[1]!.trim() || 'HEAD');
+  return !dots || baseGates(dots[1]!.trim() || 'HEAD');
 }
 
 /** Whether `gitguard audit <args>` (the words after `audit`) fails on an unsigned or unauthorized change. */
@@ -159,9 +153,10 @@ export function auditGates(args: readonly string[], global: readonly string[] = 
       (!rules.length || rules.includes(id)) && (!threats.length || threats.includes(threat));
     if (!GATE_RULES.every(selected)) return false;
   }
-  // Only the commits after --base are judged: after the checked-out commit there are none.
+  // Only the commits after --base are judged: after the checked-out commit there are none, and a
+  // value the run chooses may be that commit (base-revision.ts).
   const from = last('--base');
-  return from === undefined || !HEAD_REVISION.test(from.trim());
+  return from === undefined || baseGates(from);
 }
 
 /** gitguard's own GitHub Action (`uses: <owner>/gitguard@<ref>`, action.yml at the repository's root). */
@@ -197,8 +192,9 @@ export function actionGates(input: (name: string) => unknown, at: Place = ROOT):
   return auditGates([...args, ...words], [], at);
 }
 
-/** An expression the forge sets to one commit id of the push (`${{ github.event.before }}`, `${{ github.sha }}`). */
-const FORGE_ID = /^\$\{\{\s*(?:github|gitea|forgejo)\.(?:sha|event\.before|event\.after)\s*\}\}$/;
+/** An expression the forge sets to one commit id of the push or pull request (`${{ github.event.before }}`, `${{ github.sha }}`). */
+const FORGE_ID =
+  /^\$\{\{\s*(?:github|gitea|forgejo)\.(?:sha|event\.(?:before|after|pull_request\.(?:base|head)\.sha|merge_group\.base_sha))\s*\}\}$/;
 
 /** gitguard's options that read a file: what it suppresses (`--baseline`) and whose keys it trusts. */
 const FILE_OPTIONS = ['--baseline', '--keyring', '--allowed-signers', '--revoked-keys'];
@@ -275,7 +271,7 @@ const PLAIN_VALUE = /^[\w@%+=:,./ -]*$/;
  * GitLab's predefined variables holding one commit id of the pipeline, which GitLab writes into a
  * `variables:` value naming them (`GITGUARD_ARGS: --base $CI_COMMIT_BEFORE_SHA`): as words of a
  * plain value they stay themselves, read as the same word written in the script (`--base
- * $CI_COMMIT_SHA` judges nothing: HEAD_REVISION). Only where the job sets none of them itself.
+ * $CI_COMMIT_SHA` judges nothing: base-revision.ts). Only where the job sets none of them itself.
  */
 const GITLAB_ID_WORD =
   /(?<=^| )\$(?:CI_COMMIT_BEFORE_SHA|CI_COMMIT_SHA|CI_COMMIT_SHORT_SHA|CI_MERGE_REQUEST_(?:DIFF_BASE|SOURCE_BRANCH|TARGET_BRANCH)_SHA)(?= |$)|(?<=^| )\$\{(?:CI_COMMIT_BEFORE_SHA|CI_COMMIT_SHA|CI_COMMIT_SHORT_SHA|CI_MERGE_REQUEST_(?:DIFF_BASE|SOURCE_BRANCH|TARGET_BRANCH)_SHA)\}(?= |$)/g;
@@ -297,10 +293,14 @@ const plainGitlabValue = (value: string, vars: ReadonlyMap<string, string>): boo
  * (fixedStart), a word of audit's options as one the reading cannot know.
  */
 export function withFixedIds(script: string, vars: ReadonlyMap<string, string>, earlier = '', plain = false): string {
-  if (!script.includes('$') || vars.has('BASH_ENV') || vars.has('ENV') || INDIRECT.test(script)) return script;
+  if (!script.includes('$') || vars.has('BASH_ENV') || vars.has('ENV') || INDIRECT.test(script))
+    return withForgeBasesOwned(script, vars, earlier);
   let out = script;
   for (const [name, value] of vars) {
-    if (!(FULL_ID.test(value) || (plain && plainGitlabValue(value, vars))) || !/^[A-Za-z_]\w*$/.test(name)) continue;
+    // A forge's expression for the commit before the change (`BEFORE: ${{ github.event.before }}`): GitHub writes it in.
+    const forgeSet = forgeBase(value) && !/\$(?!\{\{)/.test(value);
+    if (!(FULL_ID.test(value) || forgeSet || (plain && plainGitlabValue(value, vars))) || !/^[A-Za-z_]\w*$/.test(name))
+      continue;
     const use = new RegExp(String.raw`\$\{\{\s*env\.${name}\s*\}\}|\$\{${name}\}|\$${name}(?!\w)`, 'g');
     // `${X:+words}`: the words where X is set and not empty, else nothing (`${T:+--threat "$T"}`).
     const alternate = new RegExp(String.raw`\$\{${name}:\+([^{}\x60]*)\}`, 'g');
@@ -310,6 +310,30 @@ export function withFixedIds(script: string, vars: ReadonlyMap<string, string>, 
     // Several words: only a whole word (`$V`, `"${V}"`) between blanks or a line's ends and separators.
     const whole = new RegExp(String.raw`(?<=^|[ \t])("?)(?:\$\{${name}\}|\$${name})\1(?=[ \t;&|)]|$)`, 'gm');
     out = value.includes(' ') ? out.replace(whole, (_all, q: string) => `${q}${value}${q}`) : out.replace(use, value);
+  }
+  return withForgeBasesOwned(out, vars, earlier);
+}
+
+/**
+ * `script` with each forge variable for where the change starts (FORGE_BASE_NAMES: `$CI_COMMIT_BEFORE_SHA`,
+ * `$GITHUB_BASE_REF`) that the job sets itself renamed to a variable nobody knows: one the CI file's
+ * variables or an earlier step's `$GITHUB_ENV` lines name, or the script names other than to read it
+ * (`CI_COMMIT_BEFORE_SHA=HEAD`, `export`, `unset`) or may set without naming it (INDIRECT: `read`,
+ * `eval`, a sourced file). Read then as any variable (base-revision.ts): no gate.
+ */
+export function withForgeBasesOwned(
+  script: string,
+  vars: ReadonlyMap<string, string> = new Map(),
+  earlier = '',
+): string {
+  let out = script;
+  const indirect = INDIRECT.test(script);
+  for (const name of FORGE_BASE_NAMES) {
+    const use = new RegExp(String.raw`\$\{${name}\}|\$${name}(?!\w)`, 'g');
+    const named = new RegExp(String.raw`(?<![\w-])${name}(?!\w)`);
+    if (out.search(use) < 0) continue;
+    if (indirect || vars.has(name) || named.test(earlier) || named.test(out.replace(use, '')))
+      out = out.replace(use, `$${name}_SET_BY_JOB`);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { GITGUARD_WORD, repoPath } from './ci-words.js';
 import { makeScript } from './make-recipe.js';
 import { packageScript, scriptRunner, scriptsOf } from './package-run.js';
 import { programInOption } from './inline-code.js';
+import { withForgeBasesOwned } from './audit-options.js';
 import {
   noExec,
   quote,
@@ -40,7 +41,9 @@ function textAt(raw: string | undefined, co: Checkout): string | undefined {
   const p = pathOf(raw, co);
   if (p === undefined || (co.files += 1) > MAX_FILES) return undefined;
   const o = co.read(p);
-  return o && typeof o === 'object' && o.text.length <= MAX_FILE && o.text.length > 0 ? o.text : undefined;
+  // A forge's base variable the file or the step sets is no longer the forge's (audit-options.ts).
+  const ok = o && typeof o === 'object' && o.text.length <= MAX_FILE && o.text.length > 0;
+  return ok ? withForgeBasesOwned(o.text, co.vars) : undefined;
 }
 
 /** How `shell flags...` starts a script: errexit and pipefail from its flags; undefined: an option not read. */

@@ -8,6 +8,7 @@
 // exit 0` may not run; after gitguard failed, `if [ -n "" ]; then exit 1; fi` may not exit). The
 // script gates if some run ends with a non-zero status after gitguard failed.
 import { parseScript } from './shell-syntax.js';
+import { withForgeBasesOwned } from './audit-options.js';
 import { GITGUARD_WORD } from './ci-words.js';
 import { E, F, N, P, S, statusVariable, type Checkout, type ShellMode } from './shell-state.js';
 import { Shell } from './shell-run.js';
@@ -51,7 +52,8 @@ export function failsWithGitguard(script: string, mode: ShellMode, checkout?: Ch
       folders,
       gitProgram: mode.gitProgram === true,
     };
-    const ends = new Shell(budget, 0).main(parseScript(script), new Set([start]));
+    // A forge's base variable the script sets itself (`CI_COMMIT_BEFORE_SHA=HEAD`) is any variable.
+    const ends = new Shell(budget, 0).main(parseScript(withForgeBasesOwned(script)), new Set([start]));
     // Every run must end failing, gitguard failed in one: a condition the reading cannot decide
     // (`if [ 1 = 1 ]; then exit 0; fi`, `[ -n "$SKIP" ]` with `env: SKIP: 1`) may take either branch,
     // and one run that passes is a job gitguard's failure did not fail.

@@ -44,6 +44,8 @@ const lost: Array<[string, string]> = [
   ['audit --fail-on=critical', GH('  push:\n', 'npx gitguard audit --fail-on=critical')],
   ['audit --base HEAD', GH('  push:\n', 'npx gitguard audit --base HEAD')],
   ['audit --base "$GITHUB_SHA"', GH('  push:\n', 'npx gitguard audit --base "$GITHUB_SHA"')],
+  // A variable nothing in the CI file sets may be HEAD (an earlier step's $GITHUB_ENV line): base210.
+  ['audit --base "$BEFORE"', GH('  push:\n', 'npx gitguard audit --base "$BEFORE"')],
 ];
 
 for (const [name, after] of lost)
@@ -68,7 +70,6 @@ const kept: Array<[string, string]> = [
   ['audit --format json -o report.json', GH('  push:\n', 'npx gitguard audit --format json -o report.json')],
   ['audit --no-cache --fail-on high', GH('  push:\n', 'npx gitguard audit --no-cache --fail-on high')],
   ['audit --threat impersonation', GH('  push:\n', 'npx gitguard audit --threat impersonation')],
-  ['audit --base "$BEFORE"', GH('  push:\n', 'npx gitguard audit --base "$BEFORE"')],
 ];
 
 for (const [name, after] of kept)
