@@ -6,12 +6,14 @@
 // folder too (npm takes the project from the folder the call physically runs in up). Then the real
 // paths are judged as the told ones were (domain/npx-lookup.ts). A link out of the checkout or by an
 // absolute target, a submodule, an entry that cannot be read, two names a case-folding runner takes
-// for one, or more than MAX_HOPS links on one path: reached (fail closed).
+// for one, or more than MAX_HOPS links on one path: reached (fail closed). `git submodule update`'s
+// folders are the commit's gitlinks (submodule-paths.ts): judged as their paths, what is under them theirs.
 import type { GitObject } from './objects.js';
 import { canonicalMode, LINK_MODE, parseTree, TREE_MODE } from './tree-entry.js';
 import { foldName } from '../domain/path-way.js';
 import { npxLookupWritten } from '../domain/npx-lookup.js';
 import type { NpxLookup } from '../domain/checkout-writes.js';
+import { withSubmodules } from './submodule-paths.js';
 
 type Read = (spec: string) => Promise<GitObject | null | undefined>;
 
@@ -30,7 +32,14 @@ export async function npxLookupReached(read: Read, tip: string, lookup: NpxLooku
   }
   const reaches = (real: string | undefined): boolean =>
     real === undefined || folders.some((f) => npxLookupWritten([real], f));
-  for (const w of lookup.written) {
+  // `git submodule update`'s folders, read at the commit (submodule-paths.ts): each its own path, no link on its way.
+  const told = await withSubmodules(read, tip, lookup.written);
+  if (!told) return true;
+  for (const w of told.written) {
+    if (told.folders.has(foldName(w).replace(/\/$/, ''))) {
+      if (reaches(w.replace(/\/$/, ''))) return true;
+      continue;
+    }
     const real = await realPath(read, tip, w);
     if (reaches(real)) return true;
     const links = await linksUnder(read, tip, real!);

@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import type { GitObject } from './objects.js';
 import { canonicalMode, LINK_MODE, parseTree, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 import { foldName as fold, pathWay, type WayEntry } from '../domain/path-way.js';
+import { withSubmodules } from './submodule-paths.js';
 
 type Read = (spec: string) => Promise<GitObject | null | undefined>;
 
@@ -29,7 +30,10 @@ export async function writesReach(
     if (o === undefined) return true;
     if (o?.type === 'blob') texts.push([fold(o.body.toString('utf8')), posix.dirname(fold(f)).replace(/^\.$/, '')]);
   }
-  const all = written.map(fold);
+  // `git submodule update`'s folders, read at the commit (submodule-paths.ts): their way is the tree's own.
+  const told = await withSubmodules(read, tip, written);
+  if (!told) return true;
+  const all = told.written.map(fold);
   if (all.some((w, i) => w === '' || underUnpacked(all, i))) return true;
   for (const w of all.map((p) => p.replace(/\/$/, ''))) {
     if (run.some((f) => f === w || f.startsWith(`${w}/`))) return true;
@@ -39,6 +43,7 @@ export async function writesReach(
         new RegExp(`(?:^|[^\\w.-])(?:\\./)?${escaped(p)}(?![\\w.-])`, 'm').test(text),
       );
     if (texts.some(said)) return true;
+    if (told.folders.has(w)) continue;
     if ((await throughLink(read, tip, w)) || (await linkUnder(read, tip, w))) return true;
   }
   return false;

@@ -11,6 +11,7 @@ import { earliersOf, ownBefore, runsFiles, unknownKind, type Earlier, type Earli
 import { callsGitguardDirectly, directCallReadsWritten, freshCacheKeeps, plainRestoreKeeps } from './direct-gate.js';
 import { restoreApart } from './restore-apart.js';
 import { npxLookupWritten } from './npx-lookup.js';
+import { SUBMODULES } from './submodule-writes.js';
 
 /**
  * What the steps above a gate wrote: true, a restore under the workspace that npm's lookup may read
@@ -133,8 +134,16 @@ function runGateWrites(
     if (above === true || own === undefined) return true;
     const written = [...new Set([...(above?.written ?? []), ...own.written])];
     const folders = cdFolders(ownBefore(script) ?? '', folder);
-    // A call naming a file or repository of the workspace reads it: a write there, or above it, may be what it reads.
-    if (directCallReadsWritten(script, written, folder)) return true;
+    // A call naming a file or repository of the workspace reads it: a write there, or above it, may be what it
+    // reads; a submodule's folder anywhere (submodule-writes.ts) counts as the root.
+    if (
+      directCallReadsWritten(
+        script,
+        written.map((w) => (w === SUBMODULES ? '' : w)),
+        folder,
+      )
+    )
+      return true;
     if (folders.some((at) => npxLookupWritten(written, at))) return true;
     return written.length ? { written, folders } : false;
   }

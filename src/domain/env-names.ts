@@ -66,10 +66,11 @@ const GIT_ELSEWHERE = /^GIT_(?:CONFIG|CONFIG_PARAMETERS|CONFIG_GLOBAL|CONFIG_SYS
  * before the audit, take them (`GIT_CONFIG_KEY_0: core.fsmonitor` or `core.hooksPath` runs a command
  * at the checkout, which can move HEAD before the audit; GIT_TEMPLATE_DIR's hooks...). A
  * `GIT_CONFIG_KEY_<n>` naming a setting that runs nothing (`safe.directory`, `url.<x>.insteadOf`)
- * keeps the gate.
+ * keeps the gate. GIT_ALLOW_PROTOCOL listing `ext` lets a submodule's `ext::` URL run its command.
  */
 export const gitSettingLoses = (name: string, value: string): boolean =>
   GIT_ELSEWHERE.test(name) ||
+  (name === 'GIT_ALLOW_PROTOCOL' && /(?:^|:)\s*ext\s*(?::|$)/.test(value)) ||
   (/^GIT_CONFIG_KEY_\d+$/.test(name) && !GIT_QUIET_KEY.test(value.trim())) ||
   gitProgramLoses(name, value);
 

@@ -9,6 +9,7 @@
 // it may name what was restored as the program to run.
 import { LOOKUP_NAME } from './action-writes.js';
 import { foldPath } from './path-way.js';
+import { SUBMODULES } from './submodule-writes.js';
 
 /** A path at, above or under another, compared by whole names (`dist` and `dist2` are apart). */
 const related = (a: string, b: string): boolean =>
@@ -21,6 +22,8 @@ const related = (a: string, b: string): boolean =>
  */
 export function restoreApart(restores: readonly string[] | true, written: readonly string[] | true): boolean {
   if (restores === true || written === true) return false;
+  // A submodule's folder (submodule-writes.ts) may be anywhere: a restore is never apart from it.
+  if (written.includes(SUBMODULES)) return false;
   const w = written.map(foldPath);
   if (w.some((p) => LOOKUP_NAME.test(p))) return false;
   return restores.map(foldPath).every((r) => w.every((p) => !related(r, p)));

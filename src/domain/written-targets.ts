@@ -8,6 +8,7 @@ import { base } from './gitguard-call.js';
 import { repoPath } from './ci-words.js';
 import { redirectionsOnly } from './checkout-moves.js';
 import { gitSubcommand } from './git-options.js';
+import { SUBMODULES, submoduleWrites } from './submodule-writes.js';
 import {
   commandWords,
   PLACE,
@@ -116,7 +117,8 @@ export const touched = (t: Targets): string[] => [...new Set([...t.written, ...t
  * The files of the checkout `written` writes or removes, run in `folder` (null: not known), as paths
  * from the root (a folder written into by its path: `cp a out/` is `out`); undefined where one is not
  * told: a path by a variable or pattern, `.` (tar x, curl -O, unzip), a patch or git's checkout, a link
- * made or a `cd` first, a folder not known. `npm version` and `npm pkg` write package.json and its lock.
+ * made or a `cd` first, a folder not known. `npm version` and `npm pkg` write package.json and its lock;
+ * `git submodule update --init` the commit's submodule folders, told as SUBMODULES (submodule-writes.ts).
  */
 export function writtenTargets(written: string, folder: string | null): Targets | undefined {
   const w = writes(written, folder);
@@ -130,12 +132,17 @@ function writes(written: string, folder: string | null): Targets | undefined | '
   let moved = false;
   let patched = false;
   let followed = false;
+  let submodules = false;
   for (const [words, dir, cd] of placedCommands(script, folder)) {
     const tool = base(words[0] ?? '');
     followed ||= cd;
     if (cd) continue;
     moved ||= MOVES.test(tool);
-    if (tool === 'patch' || (tool === 'git' && gitPatches(words.slice(1)))) patched = true;
+    // `git submodule update --init`: the commit's submodule folders (submodule-writes.ts), in a checkout known.
+    if (tool === 'git' && submoduleWrites(words.slice(1))) {
+      if (dir === null) patched = true;
+      else submodules = true;
+    } else if (tool === 'patch' || (tool === 'git' && gitPatches(words.slice(1)))) patched = true;
     const told = writtenPaths(words).filter(inCheckout);
     // An unpacking's folders: kept apart, each marked by its `/` (unpackedFolder).
     const unpacks = unpacksInto(tool, words.slice(1));
@@ -151,9 +158,9 @@ function writes(written: string, folder: string | null): Targets | undefined | '
     const after = redirections[m.index + m[0].length];
     raw.push([!followed && (after === undefined || /[\s;&|()<>]/.test(after)) ? m[2]! : '$', folder, false]);
   }
-  if (!patched && !raw.length) return 'none';
+  if (!patched && !raw.length && !submodules) return 'none';
   if (patched || moved || folder === null) return undefined;
-  const out: string[] = [];
+  const out: string[] = submodules ? [SUBMODULES] : [];
   const removed = new Set<string>();
   for (const [r, dir, unpacked, gone] of raw) {
     // The workspace's own name counts from its root, `$PWD` from the folder the command runs in.

@@ -22,6 +22,8 @@ export interface SeriesCommit {
   replace?: boolean;
   /** Symbolic links written beside `files` (relative path -> the link's target), committed as links (mode 120000). */
   links?: Record<string, string>;
+  /** Submodule entries staged beside `files` (relative path -> the commit id recorded), mode 160000, no folder written. */
+  gitlinks?: Record<string, string>;
 }
 
 /** git's arguments for one commit of a series (its files already staged). */
@@ -60,6 +62,8 @@ export function commitSeries(repo: TestRepo, commits: SeriesCommit[], env: Recor
       }
       lines.push(`cp -R ${sq(stage)}/. .`, 'git add -A');
     }
+    for (const [path, oid] of Object.entries(c.gitlinks ?? {}))
+      lines.push(`git update-index --add --cacheinfo ${sq(`160000,${oid},${path}`)}`);
     const vars = Object.entries(c.env ?? {}).map(([k, v]) => {
       if (!NAME.test(k)) throw new Error(`not an environment variable name: ${k}`);
       return `${k}=${sq(v)}`;

@@ -19,6 +19,8 @@ interface Case {
   kept: boolean;
   /** Symbolic links `after` also commits (path -> target). */
   links?: Files;
+  /** Submodule entries (path -> commit id) both its commits hold. */
+  gitlinks?: Files;
 }
 
 interface Judged {
@@ -56,8 +58,15 @@ async function judge(cases: readonly Case[], start?: Files): Promise<Judged> {
   const { r, alice, keys } = aliceSigns();
   const first: SeriesCommit[] = start ? [{ message: 'start', signWith: alice.path, env: ALICE, files: start }] : [];
   const commits: SeriesCommit[] = cases.flatMap((c, i) => [
-    { message: `ci ${i}`, signWith: alice.path, env: ALICE, files: c.before, replace: true },
-    { message: `ci: tidy ${i}`, signWith: alice.path, env: ALICE, files: c.after, ...(c.links && { links: c.links }) },
+    { message: `ci ${i}`, signWith: alice.path, env: ALICE, files: c.before, replace: true, gitlinks: c.gitlinks },
+    {
+      message: `ci: tidy ${i}`,
+      signWith: alice.path,
+      env: ALICE,
+      files: c.after,
+      gitlinks: c.gitlinks,
+      ...(c.links && { links: c.links }),
+    },
   ]);
   const all = commitSeries(r, [...first, ...commits]);
   const oids = all.slice(first.length);
@@ -112,13 +121,23 @@ export interface GateBatch {
    * chain's audit fails with exit 1); with `system`, also that git's diff names the files `after`
    * writes and that a lost gate's finding names that system (expectCiGate's checks).
    */
-  add(before: Files, after: Files, kept: boolean, system?: string, links?: Files): () => Promise<void>;
+  add: Register<void>;
   /**
    * add, whose check also hands the test the chain's repository and the case's two commits, for a
    * reference reading of its own (git's listing of each side, say) once the verdict is checked.
    */
-  read(before: Files, after: Files, kept: boolean, system?: string, links?: Files): () => Promise<CaseCommits>;
+  read: Register<CaseCommits>;
 }
+
+/** GateBatch's registration of a case: `links` and `gitlinks` (path -> commit id) beside `after`'s files. */
+type Register<R> = (
+  before: Files,
+  after: Files,
+  kept: boolean,
+  system?: string,
+  links?: Files,
+  gitlinks?: Files,
+) => () => Promise<R>;
 
 /**
  * The CI systems whose files `files` holds: a case's chain holds only cases of the same systems, so
@@ -142,11 +161,11 @@ export function gateBatch(start?: Files): GateBatch {
   beforeAll(async () => {
     for (const chain of chains.values()) await (chain.judged ??= judge(chain.cases, start));
   }, 600_000);
-  const read: GateBatch['read'] = (before, after, kept, system, links) => {
+  const read: GateBatch['read'] = (before, after, kept, system, links, gitlinks) => {
     const key = `${kept} ${systemsOf(before)}`;
     const chain = chains.get(key) ?? { cases: [] };
     chains.set(key, chain);
-    const at = chain.cases.push({ before, after, kept, ...(links && { links }) }) - 1;
+    const at = chain.cases.push({ before, after, kept, ...(links && { links }), ...(gitlinks && { gitlinks }) }) - 1;
     return async () => {
       const j = await (chain.judged ??= judge(chain.cases, start));
       if (system) expect(j.changed[at]).toEqual(Object.keys(after).sort());
@@ -164,8 +183,8 @@ export function gateBatch(start?: Files): GateBatch {
     };
   };
   return {
-    add(before, after, kept, system, links) {
-      const check = read(before, after, kept, system, links);
+    add(before, after, kept, system, links, gitlinks) {
+      const check = read(before, after, kept, system, links, gitlinks);
       return async () => {
         await check();
       };
