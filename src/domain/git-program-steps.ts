@@ -7,7 +7,7 @@
 // no command that runs a hook, an alias, fsmonitor, a filter or a diff program), so a program set and
 // no git command after it keeps the gate (steps111).
 import { parseScript } from './shell-syntax.js';
-import { commandWords } from './step-env.js';
+import { scriptWords } from './step-env.js';
 import { mayRunGitProgram, setsGitProgram } from './checkout-moves.js';
 import { ownBefore } from './earlier-steps.js';
 
@@ -16,11 +16,11 @@ const GLOBAL_FILES = /\.gitconfig\b|\.config\/git\/(?:config|attributes)\b/;
 
 /** Whether a step's `run:` script leaves a git program set for the steps after it. */
 function setsGitProgramFor(run: string): boolean {
-  return GLOBAL_FILES.test(run) || [...commandWords(parseScript(run))].some(setsGitProgram);
+  return GLOBAL_FILES.test(run) || scriptWords(parseScript(run)).some(setsGitProgram);
 }
 
 /** Whether a script may run git (a git command other than `git config`) and so a program set before it. */
-const runsGit = (script: string): boolean => [...commandWords(parseScript(script))].some(mayRunGitProgram);
+const runsGit = (script: string): boolean => scriptWords(parseScript(script)).some(mayRunGitProgram);
 
 /** An earlier step as gitProgramAbove reads it: its `run:`, its `uses:`, and whether it runs files of the checkout. */
 export interface GitStep {

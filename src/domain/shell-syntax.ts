@@ -184,8 +184,43 @@ function readWord(text: string, start: number): [Word, number] {
   return [{ value, substitutions }, i];
 }
 
-/** A shell script read into its lists of commands (lenient: see the module's head). */
+/** Texts read lately and their readings: a step's script is asked many questions, each of which reads it. */
+const READ = new Map<string, Script>();
+/**
+ * What READ may hold before it starts over, in bytes of heap as weigh() guesses them: a reading is
+ * some 20 bytes a character of its text, and each entry's own objects and slot some 600 more (a
+ * history of 10-byte commands made ~600 bytes an entry). At most some 8 MB.
+ */
+const READ_BYTES = 8 * 1024 * 1024;
+const weigh = (text: string): number => 20 * text.length + 600;
+let held = 0;
+
+/**
+ * A shell script read into its lists of commands (lenient: see the module's head). The same text is
+ * read once while READ holds it; the reading is frozen, as every reader takes it as it is.
+ */
 export function parseScript(text: string): Script {
+  const had = READ.get(text);
+  if (had) return had;
+  const script = deepFreeze(readScript(text));
+  const weight = weigh(text);
+  if (weight > READ_BYTES / 4) return script;
+  if (held + weight > READ_BYTES) {
+    READ.clear();
+    held = 0;
+  }
+  READ.set(text, script);
+  held += weight;
+  return script;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  for (const x of Object.values(v)) deepFreeze(x);
+  return Object.freeze(v);
+}
+
+function readScript(text: string): Script {
   const tokens = tokenize(text);
   let at = 0;
   const peek = (): Token | undefined => tokens[at];

@@ -8,7 +8,7 @@
 // risk; the escape is to run gitguard first, or in a job of its own).
 import { curlWrites, tarArchive, tarExtracts, writesHere } from './download-folders.js';
 import { runsFetchedCode, type FetchLines } from './fetched-code.js';
-import { parseScript, type Command, type Script } from './shell-syntax.js';
+import { parseScript, type Command, type Pipeline, type Script } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
 import { commandString } from './command-wrappers.js';
@@ -29,7 +29,7 @@ import {
 const FOLLOWED = /^(?:BASH_ENV|SHELLOPTS|BASHOPTS|MAKEFLAGS|MFLAGS|GNUMAKEFLAGS)$/;
 
 /** The words of each simple command `script` runs, nested ones too (`$( )`, `bash -c '...'`, `eval`, functions). */
-export function* commandWords(script: Script, depth = 0): Generator<string[]> {
+function* commandWords(script: Script, depth = 0): Generator<string[]> {
   if (depth > 8) return;
   const inCommand = function* (c: Command): Generator<string[]> {
     switch (c.kind) {
@@ -65,6 +65,19 @@ export function* commandWords(script: Script, depth = 0): Generator<string[]> {
     }
   };
   for (const andOr of script) for (const p of andOr.pipelines) for (const c of p.commands) yield* inCommand(c);
+}
+
+/** commandWords' lists by the reading they come from (parseScript keeps one reading per text). */
+const WORDS = new WeakMap<Script | Pipeline, ReadonlyArray<readonly string[]>>();
+
+/** commandWords of `script`, or of one pipeline of it, listed once per reading (frozen: every reader shares them). */
+export function scriptWords(script: Script | Pipeline): ReadonlyArray<readonly string[]> {
+  const had = WORDS.get(script);
+  if (had) return had;
+  const read = Array.isArray(script) ? script : [{ pipelines: [script], ops: [], background: false }];
+  const words = Object.freeze([...commandWords(read)].map((w) => Object.freeze(w)));
+  WORDS.set(script, words);
+  return words;
 }
 
 /** Where an earlier step's redirection may go and write no program: the runner's own files and descriptors. */
@@ -243,7 +256,7 @@ export function changesLaterSteps(written: string, away = false, goMoved = false
   // it may run it and move HEAD before the audit; one set with none after it is for a later step
   // (git-program-steps.ts), as gitguard's own git reads no global, system or environment setting.
   let configured = assignsGitProgram(script);
-  for (const words of commandWords(parseScript(script))) {
+  for (const words of scriptWords(parseScript(script))) {
     if (changesCheckout(words) || writesGoSettings(words) || (configured && mayRunGitProgram(words))) return true;
     configured ||= setsGitProgram(words);
     away ||= leavesCheckout(words);

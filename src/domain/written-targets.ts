@@ -9,15 +9,7 @@ import { repoPath } from './ci-words.js';
 import { redirectionsOnly } from './checkout-moves.js';
 import { gitSubcommand } from './git-options.js';
 import { SUBMODULES, submoduleWrites } from './submodule-writes.js';
-import {
-  commandWords,
-  PLACE,
-  REDIRECT,
-  runnerPlaces,
-  RUNNER_TEMP_FILE,
-  SAFE_TARGET,
-  writtenPaths,
-} from './step-env.js';
+import { PLACE, REDIRECT, runnerPlaces, scriptWords, RUNNER_TEMP_FILE, SAFE_TARGET, writtenPaths } from './step-env.js';
 
 /** git commands that write files of the checkout from elsewhere (`git checkout x -- f`, `git apply p.diff`). */
 const GIT_PATCHES =
@@ -125,7 +117,33 @@ export function writtenTargets(written: string, folder: string | null): Targets 
   return w === 'none' ? { written: [], removed: [] } : w;
 }
 
+/** writes' answers by script and folder: each step's script is asked once per reader and folder. */
+const ANSWERS = new Map<string, Map<string | null, Targets | undefined | 'none'>>();
+/** What ANSWERS may hold before it starts over, in bytes: each script's text and some 400 for its entry and answers. */
+const ANSWER_BYTES = 2 * 1024 * 1024;
+let answerBytes = 0;
+
 function writes(written: string, folder: string | null): Targets | undefined | 'none' {
+  let byFolder = ANSWERS.get(written);
+  if (byFolder?.has(folder)) return byFolder.get(folder);
+  const w = readWrites(written, folder);
+  const answer =
+    typeof w === 'object' ? Object.freeze({ written: Object.freeze(w.written), removed: Object.freeze(w.removed) }) : w;
+  // The text once, each folder's answer on its own.
+  const [text, own] = [2 * written.length, 400 + 2 * (folder?.length ?? 0)];
+  if (text + own > ANSWER_BYTES / 4) return answer;
+  if (answerBytes + text + own > ANSWER_BYTES) {
+    ANSWERS.clear();
+    answerBytes = 0;
+    byFolder = undefined;
+  }
+  if (!byFolder) ANSWERS.set(written, (byFolder = new Map()));
+  answerBytes += (byFolder.size ? 0 : text) + own;
+  byFolder.set(folder, answer);
+  return answer;
+}
+
+function readWrites(written: string, folder: string | null): Targets | undefined | 'none' {
   const script = runnerPlaces(written);
   // Each path with the folder it counts from, marked where an unpacking writes under it (`/`), and whether it is only removed.
   const raw: Array<[path: string, dir: string | null, unpacked: boolean, removed?: true]> = [];
@@ -179,7 +197,7 @@ function writes(written: string, folder: string | null): Targets | undefined | '
 }
 
 /**
- * Each command of `script` (step-env.ts commandWords) with the folder it runs in and whether it is a
+ * Each command of `script` (step-env.ts scriptWords) with the folder it runs in and whether it is a
  * `cd` followed: in a list joined by `&&` alone (`mkdir b && cd b && tar -xf x.tgz`), a literal
  * `cd` moves the commands after it there, which run only where it succeeded; any other `cd` is read
  * as a command (MOVES: the paths after it are not told).
@@ -187,7 +205,7 @@ function writes(written: string, folder: string | null): Targets | undefined | '
 function* placedCommands(
   script: string,
   folder: string | null,
-): Generator<[words: string[], dir: string | null, cd: boolean]> {
+): Generator<[words: readonly string[], dir: string | null, cd: boolean]> {
   // After a list that moved, where the next one runs is not known (the cd may have failed).
   let moved = false;
   for (const ao of parseScript(script)) {
@@ -199,15 +217,13 @@ function* placedCommands(
         dir = dir === null ? null : (repoPath(to, dir) ?? null);
         moved = true;
         yield [['cd', to], dir, true];
-      } else
-        for (const words of commandWords([{ pipelines: [pipeline], ops: [], background: false }]))
-          yield [words, dir, false];
+      } else for (const words of scriptWords(pipeline)) yield [words, dir, false];
     }
   }
 }
 
 /** Each command of `script` (begun in `folder`) but its `cd`s, with the folder it runs in (null: not known). */
-export const commandFolders = (script: string, folder: string | null): Array<[string[], string | null]> =>
+export const commandFolders = (script: string, folder: string | null): Array<[readonly string[], string | null]> =>
   [...placedCommands(script, folder)].filter(([, , cd]) => !cd).map(([words, dir]) => [words, dir]);
 
 /** The folders a command after `script` (begun in `folder`) may run in: `folder` and each a `cd` of it moves to (placedCommands). */
