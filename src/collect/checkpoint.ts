@@ -80,7 +80,13 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // variables; it keeps it for removals before a direct call, a written-out matrix and our GitLab template's
 // variables; the secrets scan pairs renames as git without -t (this stop's rounds 188-200): a v17 state may
 // hold a verdict either way for such a commit.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v18';
+// v19: ci-gate-kept loses the gate to a cache restored before the audit in its job, any pip install, npx of a
+// fetched spec, named npm/yarn installs, a `--base` the change can choose, a removal after the start's image,
+// action or condition changed, git run by wrappers or git-running tools after a git program, unknown git options,
+// GitHub merge keys or no `on:`, GitLab SHELLOPTS; it keeps it for a pwsh `git config` of a quiet setting,
+// GitLab's commit id variables in a value and `git submodule update` of ordinary folders; findings carry
+// locationsLeftOut (this stop's rounds 201-212): a v18 state may hold a verdict either way for such a commit.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v19';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
