@@ -5,7 +5,7 @@
 // out of the workspace or an absolute name, and land there. So no path of actions/cache keeps a
 // gate that a plain folder of the workspace would (`target/`, `.venv`, `node_modules` before
 // gitguard's own action); download-artifact, whose toolkit unpacks each member under its `path:`,
-// still does, and so do the package managers' caches in $HOME (README: the residual risk).
+// still does; since cache208 the package managers' caches in $HOME lose it too (the change saves the entry).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,15 +35,15 @@ const LOST: Case[] = [
   ['actions/cache of node_modules, then the action', checkoutJob(cacheStep('node_modules'), OWN)],
   ['actions/cache of target/, then the action', checkoutJob(cacheStep('target/'), OWN)],
   ['actions/cache of ~/.gradle/wrapper, then the action', checkoutJob(cacheStep('~/.gradle/wrapper'), OWN)],
-];
-const KEPT: Case[] = [
-  ['download-artifact into dist/, npx gitguard', checkoutJob(artifactStep('dist/'), NPX)],
-  ['download-artifact into node_modules, then the action', checkoutJob(artifactStep('node_modules'), OWN)],
-  // npxcache190: npx with a fresh cache reads nothing of ~/.npm (a plain `npx gitguard` loses).
+  // cache208: a package manager's cache in $HOME too (its members land anywhere), npx's fresh cache or not.
   [
     'actions/cache of ~/.npm, npx with a fresh cache',
     checkoutJob(cacheStep('~/.npm'), runStep('npx --cache "$(mktemp -d)" gitguard audit')),
   ],
+];
+const KEPT: Case[] = [
+  ['download-artifact into dist/, npx gitguard', checkoutJob(artifactStep('dist/'), NPX)],
+  ['download-artifact into node_modules, then the action', checkoutJob(artifactStep('node_modules'), OWN)],
   [
     'actions/cache/save of target/, npx gitguard',
     checkoutJob(cacheStep('target/').replace('cache@', 'cache/save@'), NPX),
