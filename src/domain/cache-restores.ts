@@ -119,7 +119,7 @@ export function gitlabCacheRestores(value: unknown, unread: unknown): boolean {
     value instanceof Map
       ? [...(value as Map<unknown, unknown>)]
       : typeof value === 'object'
-        ? Object.entries(value)
+        ? Object.entries(value as Record<string, unknown>)
         : [];
   if (typeof value !== 'object') return true;
   if (!entries.length) return false;

@@ -137,7 +137,7 @@ function writes(written: string, folder: string | null): Targets | undefined | '
     answerBytes = 0;
     byFolder = undefined;
   }
-  if (!byFolder) ANSWERS.set(written, (byFolder = new Map()));
+  if (!byFolder) ANSWERS.set(written, (byFolder = new Map<string | null, Targets | undefined | 'none'>()));
   answerBytes += (byFolder.size ? 0 : text) + own;
   byFolder.set(folder, answer);
   return answer;
