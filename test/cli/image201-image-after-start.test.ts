@@ -28,6 +28,40 @@ const MATRIX = (img: string): string =>
   `    container: \${{ matrix.img }}\n    strategy:\n      matrix:\n        img: [${img}]\n`;
 
 const GL_GATE = (extra = ''): string => `gitguard:\n${extra}  script:\n    - gitguard audit --fail-on high\n`;
+/** Alice as author and committer of the hand-made commits. */
+const ALICE = {
+  GIT_AUTHOR_NAME: 'alice',
+  GIT_AUTHOR_EMAIL: 'alice@example.com',
+  GIT_COMMITTER_NAME: 'alice',
+  GIT_COMMITTER_EMAIL: 'alice@example.com',
+};
+
+/** The commits ci-gate-kept names in an audit of `r` from `start` (Alice's signers), and the run itself. */
+async function gateFindings(
+  r: { dir: string; env: NodeJS.ProcessEnv },
+  keys: string,
+  start: string,
+): Promise<{ res: Awaited<ReturnType<typeof runMain>>; named: Array<string | undefined> }> {
+  const res = await runMain(
+    [
+      'audit',
+      '-C',
+      r.dir,
+      '-r',
+      'ci-gate-kept',
+      '--no-ledger',
+      '--allowed-signers',
+      keys,
+      '--format',
+      'json',
+      '--base',
+      start,
+    ],
+    { env: r.env },
+  );
+  const named = resultOf(parseJson(res), 'ci-gate-kept').findings.map((f: { commit?: string }) => f.commit);
+  return { res, named };
+}
 const BUILD = 'build:\n  image: node:22\n  script:\n    - npm test\n';
 
 describe('GitHub: a gate job changed after the start, then removed', () => {
@@ -117,12 +151,7 @@ describe('honest twins: the gate kept across the range', () => {
 // is no loss (its parent's gate and its own are the same job), and a later removal is one.
 test('after a new image, an edit elsewhere is no loss; the removal after it is', async () => {
   const { r, alice, keys } = aliceSigns();
-  const env = {
-    GIT_AUTHOR_NAME: 'alice',
-    GIT_AUTHOR_EMAIL: 'alice@example.com',
-    GIT_COMMITTER_NAME: 'alice',
-    GIT_COMMITTER_EMAIL: 'alice@example.com',
-  };
+  const env = ALICE;
   const bumped = wf('    container: node:24\n');
   const [start, bump, edit, removal] = commitSeries(
     r,
@@ -133,24 +162,7 @@ test('after a new image, an edit elsewhere is no loss; the removal after it is',
       files: { [WF]: text },
     })),
   );
-  const res = await runMain(
-    [
-      'audit',
-      '-C',
-      r.dir,
-      '-r',
-      'ci-gate-kept',
-      '--no-ledger',
-      '--allowed-signers',
-      keys,
-      '--format',
-      'json',
-      '--base',
-      start!,
-    ],
-    { env: r.env },
-  );
-  const named = resultOf(parseJson(res), 'ci-gate-kept').findings.map((f: { commit?: string }) => f.commit);
+  const { res, named } = await gateFindings(r, keys, start!);
   expect(named).toEqual([bump, removal]);
   expect(named).not.toContain(edit);
   expect(res.code).toBe(1);
@@ -160,12 +172,7 @@ test('after a new image, an edit elsewhere is no loss; the removal after it is',
 // judged against the merge, whose gate job runs in that image).
 test('a new image merged in from a side branch, the job removed after the merge: the removal is lost', async () => {
   const { r, alice, keys } = aliceSigns();
-  const env = {
-    GIT_AUTHOR_NAME: 'alice',
-    GIT_AUTHOR_EMAIL: 'alice@example.com',
-    GIT_COMMITTER_NAME: 'alice',
-    GIT_COMMITTER_EMAIL: 'alice@example.com',
-  };
+  const env = ALICE;
   const commit = (message: string, files: Record<string, string>) => ({ message, signWith: alice.path, env, files });
   const [start] = commitSeries(r, [commit('start', { [WF]: wf() })]);
   r.run(['checkout', '-q', '-b', 'side']);
@@ -174,24 +181,7 @@ test('a new image merged in from a side branch, the job removed after the merge:
   commitSeries(r, [commit('docs', { 'README.md': 'docs\n' })]);
   r.run(['merge', '-q', '--no-ff', `-S${alice.path}`, '-m', 'merge side', 'side'], { env: { ...r.env, ...env } });
   const [removal] = commitSeries(r, [commit('remove', { [WF]: NO_GATE })]);
-  const res = await runMain(
-    [
-      'audit',
-      '-C',
-      r.dir,
-      '-r',
-      'ci-gate-kept',
-      '--no-ledger',
-      '--allowed-signers',
-      keys,
-      '--format',
-      'json',
-      '--base',
-      start!,
-    ],
-    { env: r.env },
-  );
-  const named = resultOf(parseJson(res), 'ci-gate-kept').findings.map((f: { commit?: string }) => f.commit);
+  const { res, named } = await gateFindings(r, keys, start!);
   expect(named).toContain(removal);
   expect(res.code).toBe(1);
 });
