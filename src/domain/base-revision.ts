@@ -46,21 +46,30 @@ export const forgeBase = (value: string): boolean =>
  */
 const REVISION = /^([^~^:@{}\s]*)((?:~\d*|\^\d*|\^\{(?:commit|tag|object)?\})*)$/;
 
-/** A name a fetch, merge or rebase points at a commit of its own (`FETCH_HEAD`, `ORIG_HEAD`, `origin/HEAD`), in any case. */
-const MOVED_REF = /(?:^|[/_])head$/i;
+/** A full object id (SHA-1's 40 hex digits or SHA-256's 64): no push can make one name the checked-out commit. */
+const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 
-/** Whether the literal revision `rev` names a commit before the checked-out one that git reads one way. */
+/**
+ * Whether the literal revision `rev` names a commit before the checked-out one that git reads one
+ * way: `HEAD` moved back along first parents (`HEAD~5`, `HEAD^`, `HEAD~`, `HEAD^1`), or anything from
+ * a full object id. Not a ref name (`main`, `origin/main`, `v1`, `refs/heads/x`, `head` in another
+ * case): actions/checkout points the pushed branch (`x`, `origin/x`) at the pushed commit, GitLab
+ * fetches it to `origin/x`, a tag the change pushes may name it; not an abbreviated id, which git
+ * takes for any commit whose id starts so (a change can be retried until its id has a 7-digit
+ * prefix); not `HEAD^2`, the second parent (a pull request's test merge's is the change's tip).
+ */
 function literalGates(rev: string): boolean {
   // Glob, quote and escape characters the shell may have read (`HEA[D]` matches a file HEAD of the checkout).
   if (!rev || rev.startsWith('-') || rev.includes('..') || /[*?[\]\\'"<>|&;\s]/.test(rev)) return false;
   const m = REVISION.exec(rev);
   if (!m) return false;
   const [, name, moves] = m;
-  if (!name) return false; // `^x` excludes, `~1` is the shell's
-  // A move of one or more commits back from HEAD (`HEAD~5`, `HEAD^`, `HEAD~`) starts before the change.
-  const steps = [...moves!.replace(/\^\{\w*\}/g, '').matchAll(/[~^](\d*)/g)];
-  if (/^head$/i.test(name)) return steps.some(([, n]) => n === '' || Number(n) > 0);
-  return !MOVED_REF.test(name);
+  if (FULL_ID.test(name!)) return true;
+  if (name !== 'HEAD') return false;
+  const steps = [...moves!.replace(/\^\{\w*\}/g, '').matchAll(/([~^])(\d*)/g)];
+  // A parent other than the first (`^2`) is refused; one or more commits back from HEAD starts before the change.
+  if (steps.some(([, op, n]) => op === '^' && n !== '' && Number(n) > 1)) return false;
+  return steps.some(([, , n]) => n === '' || Number(n) > 0);
 }
 
 /**

@@ -7,7 +7,9 @@
 // the key the gate job asks for, holding `~/.npm/_npx/...`, a program on PATH, the tool cache's `node`
 // or files of the checkout. So the change under review writes what its own gate job restores, whatever
 // `path:` says (`~/.cache/pip` too): a restore before the audit leaves no gate. What restores nothing is
-// `lookup-only: true`, actions/cache/save, and a setup action's cache switched off.
+// `lookup-only: true`, actions/cache/save, and a setup action's cache switched off. An action not
+// listed whose repository is named for a cache (`useblacksmith/cache`, `*/actions-cache`) restores
+// as actions/cache does: forks of it unpack the same way.
 
 import type { FileAt } from './shell-state.js';
 
@@ -67,12 +69,32 @@ const ACTIONS: Record<string, (input: Input, uses: string) => CacheRestore | boo
   'denoland/setup-deno': (i) => on(i('cache')),
   'subosito/flutter-action': (i) => on(i('cache')),
   'bahmutov/npm-install': () => true,
+  // Both cache the program they download (setup-bun's `no-cache`, setup-zig's `use-cache`).
+  'oven-sh/setup-bun': (i) => !on(i('no-cache')),
+  'mlugg/setup-zig': (i) => !off(i('use-cache')),
+  // An image's files exported to the runner (`type=local,dest=.`, `type=tar`, a bare folder): what the
+  // build (the change's Dockerfile, layers from `cache-from`) made lands there.
+  'docker/build-push-action': (i) => exportsFiles(i('outputs')),
 };
+
+/** Whether buildx `outputs:` (one a line or comma-joined) write files on the runner: any but registry, image or docker. */
+function exportsFiles(v: unknown): boolean {
+  if (!given(v)) return false;
+  if (typeof v !== 'string') return true;
+  return v
+    .split(/\n/)
+    .filter((l) => l.trim())
+    .some((l) => !/^\s*type=(?:registry|image|docker)(?:,|\s*$)/.test(l) || /(?:^|,)\s*dest=/.test(l));
+}
+
+/** An action of another owner's cache (a fork or a service of its own: `useblacksmith/cache`, `tespkg/actions-cache`): restores as actions/cache does. */
+const CACHE_LIKE = /^[^/]+\/[^/]*cache[^/]*(?:\/restore)?$/;
 
 /** What a `uses:` step restores from GitHub's cache service (CacheRestore), by its action and `with:` inputs. */
 export function cacheRestore(uses: string, input: Input): CacheRestore {
-  const rule = ACTIONS[actionOf(uses)];
-  const out = rule ? rule(input, uses) : false;
+  const action = actionOf(uses);
+  const rule = ACTIONS[action];
+  const out = rule ? rule(input, uses) : CACHE_LIKE.test(action) && !on(input('lookup-only'));
   return out === true ? 'restores' : out === false ? 'none' : out;
 }
 

@@ -59,7 +59,7 @@ const CONFIG_VALUED = new Set(['-f', '--file', '--blob', '--type', '--default', 
 /**
  * Whether git's `args` give it a program to run (git-config(1)), by a setting that is not quiet
  * (env-names.ts quietGitKey: `alias.w='!cp x ci/gate.sh'`, `core.pager`, `diff.external`,
- * `core.hooksPath`): `now` by `-c`/`--config-env` (this command may run it) or `git config --edit`
+ * `core.hooksPath`): `now` by `-c`/`--config-env` or `--exec-path=dir` (this command may run it) or `git config --edit`
  * (its editor); `later` by `git config` setting one (a later git command may run it). What that
  * program writes or moves is not read: it may change the checkout. An option git does not know
  * before the command: `now` (not told).
@@ -70,6 +70,8 @@ function gitRunsConfigured(args: readonly string[]): 'now' | 'later' | false {
   // `-c k=v`, `--config-env=k=V`: the key up to its first `=`.
   if (git.options.some(([o, v]) => (o === '-c' || o === '--config-env') && !quietGitKey(v.replace(/=.*$/s, ''))))
     return 'now';
+  // `--exec-path=dir`: git runs its helpers from there (`git-remote-https` for a fetch), as GIT_EXEC_PATH.
+  if (git.options.some(([o]) => o === '--exec-path')) return 'now';
   if (git.sub !== 'config') return false;
   const rest = git.rest;
   if (rest.some((a) => CONFIG_READS.test(a))) return false;

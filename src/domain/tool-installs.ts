@@ -2,7 +2,7 @@
 // install from a registry (`pip install --user x` into ~/.local/bin, `npm i -g x` into the global
 // prefix that setup-node puts first on PATH, `cargo install` into ~/.cargo/bin, `go install` into
 // GOPATH/bin, judged by the one name it builds, `pipx`, `uv tool`, `gem`, `dotnet tool -g`, `composer global`), or one that runs a
-// registry's package at once (`pnpm dlx`, `uvx`, `pipx run`). The package chooses its programs'
+// registry's package at once (`pnpm dlx`, `pnpx`, `bun x`, `uvx`, `uv run --with`, `pipx run`, `deno run npm:x`). The package chooses its programs'
 // names (an `npx`, a `node`, a `gitguard`) and the CI file chooses the package; `yarn dlx` and npx
 // of a git host's or URL's package (`npx owner/repo`), which is never a dependency of the project: anyone can publish
 // one, so its code is as unread as a download's. fetched-code.ts counts such a command as code run
@@ -74,6 +74,12 @@ export const nodeGlobal = (args: readonly string[]): boolean =>
   );
 
 /**
+ * The verbs npm reads as `install` or `install-test` (npm's cmd-list: its short names and typos, `it`),
+ * and `add` (npm's, pnpm's, yarn's, bun's); bun's `a` is its `add`.
+ */
+const INSTALL_VERB = /^(?:i|in|ins|inst|insta|instal|install|isnt|isnta|isntal|isntall|add|it|install-test)$/;
+
+/**
  * npm, pnpm, yarn and bun installing a registry's package into their global prefix, running one
  * (`pnpm dlx`), or adding one by name to the project (`npm install x`, `yarn add x`): its install
  * scripts run, and its programs land in node_modules/.bin, where npx looks first.
@@ -86,13 +92,15 @@ function globalNode(tool: string, all: readonly string[]): boolean {
   // Yarn's dlx installs the package into a temporary project and runs it: always fetched, as pnpm's.
   if (tool === 'yarn' && verb === 'dlx') return true;
   if (tool === 'npm' && /^(?:exec|x)$/.test(verb ?? '')) return npxFetches(args.slice(args.indexOf(verb!) + 1));
+  // `bun x` is bunx, which fetches what it does not find.
+  if (tool === 'bun' && verb === 'x') return true;
   const yarnGlobal = tool === 'yarn' && verb === 'global';
   const packages = (yarnGlobal ? named : [sub, ...named]).filter((a): a is string => !!a && !a.startsWith('-'));
   if (!packages.some((p) => REGISTRY_PACKAGE.test(p) && !/\.(?:tgz|tar\.gz)$/.test(p))) return false;
   if (yarnGlobal) return /^(?:add|upgrade)$/.test(sub ?? '');
   if (tool === 'pnpm' && verb === 'dlx') return true;
-  if (/^(?:i|in|ins|inst|insta|instal|install|isnt|isntall|add)$/.test(verb ?? '')) return true;
-  return global && /^(?:update|up|upgrade|ci|link|ln)$/.test(verb ?? '');
+  if (INSTALL_VERB.test(verb ?? '') || (tool === 'bun' && verb === 'a')) return true;
+  return global && /^(?:update|u|up|upgrade|udpate|ci|link|ln)$/.test(verb ?? '');
 }
 
 /**
@@ -178,7 +186,11 @@ export function installsTools(words: readonly string[]): boolean {
       return /^(?:install|install-all|inject|run|upgrade|upgrade-all|reinstall|reinstall-all)$/.test(verb ?? '');
     case 'uvx':
     case 'bunx':
+    case 'pnpx':
       return true;
+    case 'deno':
+      // A registry's or a URL's module named (`deno run npm:x`, `deno install -g jsr:@y/z`, `deno x`).
+      return args.some((a) => /^(?:npm|jsr|https?):/i.test(a));
     case 'npx':
       return npxFetches(args);
     case 'volta':
@@ -197,7 +209,10 @@ export function installsTools(words: readonly string[]): boolean {
       return /^(?:plugin|plugin-add|plugin-update|install)$/.test(verb ?? '');
     case 'uv':
       return (
-        (verb === 'tool' && /^(?:install|run|upgrade)$/.test(sub ?? '')) || (verb === 'pip' && pipUser(args.slice(1)))
+        (verb === 'tool' && /^(?:install|run|upgrade)$/.test(sub ?? '')) ||
+        (verb === 'pip' && pipUser(args.slice(1))) ||
+        // `uv run --with x` installs x (into a throwaway environment) before it runs the command.
+        (verb === 'run' && args.some((a) => /^--with(?:-requirements|-editable)?(?:=|$)/.test(a)))
       );
     case 'cargo':
       return verb === 'install' || verb === 'binstall';

@@ -46,6 +46,8 @@ const lost: Array<[string, Files, Files]> = [
   ['--base $(cat .base)', GH_BEFORE, gh('npx gitguard audit --base $(cat .base)')],
   ['--base "refs/heads/$BRANCH"', GH_BEFORE, gh('npx gitguard audit --base "refs/heads/$GITHUB_REF_NAME"')],
   ['--base FETCH_HEAD', GH_BEFORE, gh('npx gitguard audit --base FETCH_HEAD')],
+  // A push to main points origin/main at the pushed commit (redteam217: any branch name may be HEAD).
+  ['--base origin/main', GH_BEFORE, gh('npx gitguard audit --base origin/main')],
   ['--base ORIG_HEAD', GH_BEFORE, gh('npx gitguard audit --base ORIG_HEAD')],
   ['--base origin/HEAD', GH_BEFORE, gh('npx gitguard audit --base origin/HEAD')],
   ['--base HEA[D] (a glob the checkout may match)', GH_BEFORE, gh('npx gitguard audit --base HEA[D]')],
@@ -92,7 +94,6 @@ const kept: Array<[string, Files, Files]> = [
     gh('npx gitguard audit --base "${{ github.event.pull_request.base.sha }}"'),
   ],
   ['--base "origin/$GITHUB_BASE_REF"', GH_BEFORE, gh('npx gitguard audit --base "origin/$GITHUB_BASE_REF"')],
-  ['--base origin/main', GH_BEFORE, gh('npx gitguard audit --base origin/main')],
   [
     'action: args: --base ${{ github.event.pull_request.base.sha }}',
     GH_BEFORE,
