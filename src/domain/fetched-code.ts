@@ -226,6 +226,30 @@ function command(c: Command, seen: Seen, depth: number, fed: boolean): boolean {
   }
 }
 
+/** The installers tool-installs.ts reads by their words (not uvx, bunx, pnpx: any words count there). */
+const INSTALLERS = [
+  'pip',
+  'python',
+  'npm',
+  'pnpm',
+  'yarn',
+  'bun',
+  'pipx',
+  'uv',
+  'deno',
+  'cargo',
+  'go',
+  'gem',
+  'mise',
+  'volta',
+  'asdf',
+  'dotnet',
+  'composer',
+  'brew',
+  'corepack',
+  'npx',
+];
+
 function simple(all: readonly Word[], heredocs: readonly string[], seen: Seen, depth: number, fed: boolean): boolean {
   if (depth > MAX_DEPTH) return true;
   for (const w of all) for (const s of w.substitutions) if (walk(parseScript(s), seen, depth + 1, false)) return true;
@@ -238,6 +262,8 @@ function simple(all: readonly Word[], heredocs: readonly string[], seen: Seen, d
   // A registry's package installed where programs are looked for, or run (tool-installs.ts); past a
   // wrapper the reading does not go through (`sudo -H pip install --user x`), any of its words' start.
   if (installsTools(words.slice(at))) return true;
+  // A program named by a variable (`$PIP install x`, `env: PIP: pip`) may be any installer: read as each.
+  if (/[$`]/.test(name) && INSTALLERS.some((t) => installsTools([t, ...args]))) return true;
   if (WRAPPERS.test(base(name)) && words.some((_, k) => k > at && installsTools(words.slice(k)))) return true;
   const runs = isShell(name) || INTERPRETERS.test(base(name)) || IN_SHELL.has(name);
   // The program, or a word of a shell or interpreter, is what a fetch printed (`sh -c "$(curl URL)"`).

@@ -177,9 +177,16 @@ export function installsTools(words: readonly string[]): boolean {
   const [verb, sub] = fromCommand(args);
   if (PIP.test(tool)) return pipInstalls(args);
   if (PYTHON.test(tool)) {
+    // `python -m pip`, `-m pipx`, `-m uv`: the module read as the program of its name.
     const m = args.indexOf('-m');
-    return m >= 0 && args[m + 1] === 'pip' && pipInstalls(args.slice(m + 2));
+    return m >= 0 && /^(?:pip|pipx|uv)$/.test(args[m + 1] ?? '') && installsTools(args.slice(m + 1));
   }
+  // corepack runs the package manager it names (`corepack pnpm@9 dlx x`) with the words after it.
+  if (tool === 'corepack' && /^(?:npm|npx|pnpm|pnpx|yarn|yarnpkg)(?:@\S*)?$/.test(verb ?? ''))
+    return installsTools([
+      verb!.replace(/@.*$/, '').replace(/^yarnpkg$/, 'yarn'),
+      ...args.slice(args.indexOf(verb!) + 1),
+    ]);
   if (/^(?:npm|pnpm|yarn|bun)$/.test(tool)) return globalNode(tool, args);
   switch (tool) {
     case 'pipx':
@@ -210,7 +217,8 @@ export function installsTools(words: readonly string[]): boolean {
     case 'uv':
       return (
         (verb === 'tool' && /^(?:install|run|upgrade)$/.test(sub ?? '')) ||
-        (verb === 'pip' && pipUser(args.slice(1))) ||
+        // `uv pip install x` into the environment uv finds (a source package's build runs its code), as pip's.
+        (verb === 'pip' && pipInstalls(args.slice(args.indexOf('pip') + 1))) ||
         // `uv run --with x` installs x (into a throwaway environment) before it runs the command.
         (verb === 'run' && args.some((a) => /^--with(?:-requirements|-editable)?(?:=|$)/.test(a)))
       );
