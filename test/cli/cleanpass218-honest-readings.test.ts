@@ -1,6 +1,14 @@
 // cleanpass218: honest CI against last stop's readings (caches before the gate, literal or forge
 // `--base` values, removals after a changed image, git's options and programs, installs, submodules,
-// YAML merge keys): each shape is Alice's change of a plain gate job, then an ordinary change of it.
+// YAML merge keys and anchors): the README's own CI blocks, our GitLab template, and shapes popular
+// projects write, each Alice's change of a plain gate job, then an ordinary change of it (actions
+// bumped, a lint job added, a lint step after the gate, `--format` changed, the image bumped, a README
+// edit). Three cried wolf and are fixed: `--base ${{ github.event.pull_request.base.sha ||
+// github.event.before }}` (split at `||` by the shell reading, and no forge base), GitLab's
+// `"${CI_MERGE_REQUEST_DIFF_BASE_SHA:-$CI_COMMIT_BEFORE_SHA}"`, and a Windows leg's pwsh `npm ci` before
+// the gate (now left to the bash reading of the same words). Their twins still lose the gate. Still
+// no gate, on purpose: a script's own `BASE="${{ ... }}"` (a variable the step sets: `env:` keeps it),
+// `npm ci` and the audit in one pwsh step, `git lfs install --local` before the audit.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
@@ -183,6 +191,10 @@ const SHAPES: Array<[string, Files]> = [
     { ...PKG, ...wf(job(CO + r('npm ci') + r('npx gitguard audit', BASH), WINDOWS)) },
   ],
   [
+    'windows runner: pwsh npm ci, the gate in bash',
+    { ...PKG, ...wf(job(CO + r('npm ci') + r('npx gitguard audit', BASH), ON('windows-latest'))) },
+  ],
+  [
     'windows leg: pwsh pnpm and yarn installs, Write-Host',
     {
       ...PKG,
@@ -278,6 +290,34 @@ const SHAPES: Array<[string, Files]> = [
       ),
     ),
   ],
+  [
+    'git fetch of the || base unquoted in an earlier step',
+    wf(
+      job(
+        CO +
+          r('git fetch --no-tags origin ${{ github.event.pull_request.base.sha || github.event.before }}') +
+          r('npx gitguard audit --base ${{ github.event.pull_request.base.sha || github.event.before }}'),
+      ),
+    ),
+  ],
+  [
+    'YAML anchors for the checkout step',
+    {
+      [W]: `${HDR}jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - &checkout\n        uses: actions/checkout@${PIN}\n        with:\n          fetch-depth: 0\n${r('npm test')}  gitguard:\n    runs-on: ubuntu-latest\n    steps:\n      - *checkout\n${NPX}`,
+    },
+  ],
+  [
+    'git -c http.extraheader fetch',
+    wf(
+      job(
+        CO + r('git -c http.extraheader="AUTHORIZATION: bearer ${{ secrets.GITHUB_TOKEN }}" fetch origin main') + NPX,
+      ),
+    ),
+  ],
+  [
+    'git fetch --filter=blob:none --unshallow',
+    wf(job(CO + r('git fetch --filter=blob:none --unshallow origin') + NPX)),
+  ],
 ];
 
 /** An ordinary later change: actions bumped, a test job, a lint step after the gate, the report's format. */
@@ -366,6 +406,30 @@ const GL_SHAPES: Array<[string, Files]> = [
       [GL]: 'gitguard:\n  image: node:20\n  variables:\n    GIT_DEPTH: 0\n  script:\n    - npx gitguard audit --base "${CI_MERGE_REQUEST_DIFF_BASE_SHA:-$CI_COMMIT_BEFORE_SHA}"\n',
     },
   ],
+  [
+    'extends a hidden job, !reference in before_script',
+    {
+      [GL]: '.node:\n  image: node:20\n  variables:\n    GIT_DEPTH: 0\n.setup:\n  script:\n    - git config --global --add safe.directory "$CI_PROJECT_DIR"\ngitguard:\n  extends: .node\n  before_script:\n    - !reference [.setup, script]\n  script:\n    - npx gitguard audit\n',
+    },
+  ],
+  [
+    'MR target branch fetched, --base origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME',
+    {
+      [GL]: 'gitguard:\n  image: node:20\n  variables:\n    GIT_DEPTH: 0\n  script:\n    - git fetch origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"\n    - npx gitguard audit --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"\n',
+    },
+  ],
+  [
+    'GIT_STRATEGY fetch, GIT_CLEAN_FLAGS, before_script git fetch --unshallow',
+    {
+      [GL]: 'gitguard:\n  image: node:20\n  variables:\n    GIT_STRATEGY: fetch\n    GIT_CLEAN_FLAGS: -ffdx\n  before_script:\n    - git fetch --unshallow || true\n  script:\n    - npx gitguard audit\n',
+    },
+  ],
+  [
+    'a build job with cache and artifacts, the gate needs: []',
+    {
+      [GL]: 'stages: [build, test]\nbuild:\n  stage: build\n  image: node:20\n  cache:\n    key:\n      files: [package-lock.json]\n    paths: [.npm/]\n  script:\n    - npm ci --cache .npm --prefer-offline\n  artifacts:\n    paths: [dist/]\ngitguard:\n  stage: test\n  needs: []\n  image: node:20\n  variables:\n    GIT_DEPTH: 0\n  script:\n    - npx gitguard audit\n',
+    },
+  ],
 ];
 const glMaintained = (files: Files): Files => ({
   ...files,
@@ -425,6 +489,27 @@ const LOST: Array<[string, Files, Files]> = [
   ['windows leg: npm ci | Out-File', BASE, WIN('npm ci | Out-File x')],
   ['windows leg: npm ci # a comment', BASE, WIN('npm ci # clean')],
   ['windows leg: npm i -g a package', BASE, WIN('npm i -g gitguard')],
+  [
+    'windows leg: npm run of a script writing node_modules/.bin',
+    BASE,
+    {
+      ...WIN('npm run setup'),
+      'package.json': '{"name":"app","scripts":{"setup":"cp ci/x.js node_modules/.bin/gitguard"}}\n',
+    },
+  ],
+  [
+    'windows runner: npm ci then Invoke-WebRequest',
+    BASE,
+    {
+      ...PKG,
+      ...wf(
+        job(
+          CO + r('npm ci\nInvoke-WebRequest -Uri https://example.com/x -OutFile x.js') + r('npx gitguard audit', BASH),
+          ON('windows-latest'),
+        ),
+      ),
+    },
+  ],
 ];
 
 const batch = gateBatch();
