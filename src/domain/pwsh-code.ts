@@ -30,6 +30,9 @@ const WORD = /^(?:[\w.,:/\\=+-]+|'[^']*')$/;
  */
 const PACKAGE_COMMAND = /^(?:npm|pnpm|yarn)(?:[ \t]+(?:[A-Za-z0-9][\w.-]*|--?[A-Za-z][\w-]*))*$/;
 
+/** Whether a pwsh line is a package manager's command that bash reads alike (PACKAGE_COMMAND). */
+export const plainPackageLine = (line: string): boolean => PACKAGE_COMMAND.test(line.trim());
+
 /** pwsh's quote characters besides ASCII's, which end a string ASCII's opened as well. */
 const TYPOGRAPHIC_QUOTES = /[\u2018-\u201e]/;
 /** The automatic variable holding pwsh's version, or a property of it: reading it only prints. */
@@ -59,7 +62,7 @@ function pwshReaches(original: string): boolean {
   if (script === undefined || /[$`(){}[\]@&<>"]/.test(script)) return true;
   for (const statement of script.split(/[\r\n;]+/)) {
     // Judged by the POSIX reading of the same line (PACKAGE_COMMAND): no string in it, so as written.
-    if (PACKAGE_COMMAND.test(statement.trim())) continue;
+    if (plainPackageLine(statement)) continue;
     for (const command of statement.split('|')) {
       const words = command.match(/'[^']*'|[^\s']+/g) ?? [];
       if (!words.length) continue;

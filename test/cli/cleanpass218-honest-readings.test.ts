@@ -6,9 +6,9 @@
 // edit). Three cried wolf and are fixed: `--base ${{ github.event.pull_request.base.sha ||
 // github.event.before }}` (split at `||` by the shell reading, and no forge base), GitLab's
 // `"${CI_MERGE_REQUEST_DIFF_BASE_SHA:-$CI_COMMIT_BEFORE_SHA}"`, and a Windows leg's pwsh `npm ci` before
-// the gate (now left to the bash reading of the same words). Their twins still lose the gate. Still
-// no gate, on purpose: a script's own `BASE="${{ ... }}"` (a variable the step sets: `env:` keeps it),
-// `npm ci` and the audit in one pwsh step, `git lfs install --local` before the audit.
+// the gate, also in the gate's own step (now left to the bash reading of the same words). Their twins
+// still lose the gate. Still no gate, on purpose: a script's own `BASE="${{ ... }}"` (a variable the
+// step sets: `env:` keeps it), `git lfs install --local` before the audit.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
@@ -193,6 +193,14 @@ const SHAPES: Array<[string, Files]> = [
   [
     'windows runner: pwsh npm ci, the gate in bash',
     { ...PKG, ...wf(job(CO + r('npm ci') + r('npx gitguard audit', BASH), ON('windows-latest'))) },
+  ],
+  [
+    'windows leg: npm ci and the gate in one pwsh step',
+    { ...PKG, ...wf(job(CO + r('npm ci\nnpx gitguard audit'), WINDOWS)) },
+  ],
+  [
+    'windows runner: pnpm install and the gate in one pwsh step',
+    { ...PKG, ...wf(job(CO + r('pnpm install --frozen-lockfile\npnpm exec gitguard audit'), ON('windows-latest'))) },
   ],
   [
     'windows leg: pwsh pnpm and yarn installs, Write-Host',
@@ -443,6 +451,8 @@ const WIN = (line: string): Files => ({
   ...PKG,
   ...wf(job(CO + r(line) + r('npx gitguard audit', BASH), WINDOWS)),
 });
+/** The gate's own step on the Windows leg (pwsh), these lines before or around the check. */
+const ONE = (lines: string, extra = ''): Files => ({ ...PKG, ...wf(job(CO + r(lines, extra), WINDOWS)) });
 const glBase = (base: string, vars = '', before = ''): Files => ({
   [GL]: `gitguard:\n  image: node:20\n  variables:\n    GIT_DEPTH: 0\n${vars}  script:\n${before}    - npx gitguard audit --base "${base}"\n`,
 });
@@ -496,6 +506,28 @@ const LOST: Array<[string, Files, Files]> = [
       ...WIN('npm run setup'),
       'package.json': '{"name":"app","scripts":{"setup":"cp ci/x.js node_modules/.bin/gitguard"}}\n',
     },
+  ],
+  [
+    'windows leg, one pwsh step: npm run of a script writing node_modules/.bin, the gate',
+    BASE,
+    {
+      ...PKG,
+      ...wf(job(CO + r('npm run setup\nnpx gitguard audit'), WINDOWS)),
+      'package.json': '{"name":"app","scripts":{"setup":"cp ci/x.js node_modules/.bin/gitguard"}}\n',
+    },
+  ],
+  ['windows leg, one pwsh step: the gate, then exit 0', BASE, ONE('npm ci\nnpx gitguard audit\nexit 0')],
+  ['windows leg, one pwsh step: npm ci, the gate; exit 0', BASE, ONE('npm ci\nnpx gitguard audit; exit 0')],
+  [
+    'windows leg, one pwsh step: npm ci, the gate --fail-on none',
+    BASE,
+    ONE('npm ci\nnpx gitguard audit --fail-on none'),
+  ],
+  ['windows leg, one pwsh step: Copy-Item, the gate', BASE, ONE('Copy-Item x.js y.js\nnpx gitguard audit')],
+  [
+    'windows leg, one cmd step: npm ci, the gate (npm.cmd ends the script)',
+    BASE,
+    ONE('npm ci\nnpx gitguard audit', '        shell: cmd\n'),
   ],
   [
     'windows runner: npm ci then Invoke-WebRequest',
