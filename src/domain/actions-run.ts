@@ -5,7 +5,7 @@ import type { ShellMode } from './shell-state.js';
 import { base, gitguardCall, SHELLS } from './gitguard-call.js';
 import { ROOT, type Place } from './step-folder.js';
 import { GITGUARD_WORD } from './ci-words.js';
-import { foreignFileCommand } from './pwsh-code.js';
+import { foreignFileCommand, plainPackageLine } from './pwsh-code.js';
 import { writesFiles } from './written-targets.js';
 
 /**
@@ -128,10 +128,19 @@ export function stepGates(
     each.length > 0 &&
     each.every((s) => {
       const mode = runMode(s, undefined);
-      return mode ? posix(script, mode, at) : otherShellGates(s, script, (line) => other(line, at));
+      if (mode) return posix(script, mode, at);
+      return otherShellGates(
+        s,
+        script,
+        (line) => other(line, at),
+        (text) => posix(text, PWSH_LINES, at),
+      );
     })
   );
 }
+
+/** pwsh running plain lines: a failing program stops nothing, the step's status the last one's (GitHub ends it with `exit $LASTEXITCODE`). */
+const PWSH_LINES: ShellMode = { errexit: false, pipefail: false, actions: true };
 
 /** GitHub's shell when none is named: `bash -e {0}` (sh -e without bash): errexit, no pipefail. */
 const UNNAMED: ShellMode = { errexit: true, pipefail: false, actions: true };
@@ -168,11 +177,27 @@ function shellMode(shell: string): ShellMode | undefined {
  * cmd script that is one command alone, one line of plain words (GitHub ends a pwsh step with `exit
  * $LASTEXITCODE`; cmd's status is its last command's), and that command a check (`line`: read as
  * written, gitguardCall; with the checkout, what it runs). A python `print("gitguard audit")` or a
- * pwsh `gitguard audit; exit 0` runs no gate.
+ * pwsh `gitguard audit; exit 0` runs no gate. In pwsh, lines of a package manager before that one
+ * (`npm ci`) are read by `posixLines` (bash without -e) with it, as a bash step's.
  */
-function otherShellGates(shell: unknown, script: string, line: (script: string) => boolean): boolean {
+function otherShellGates(
+  shell: unknown,
+  script: string,
+  line: (script: string) => boolean,
+  posixLines: (script: string) => boolean,
+): boolean {
   if (typeof shell !== 'string' || !/^(?:pwsh|powershell|cmd)\b/i.test(shell.trim())) return false;
   const text = script.trim();
+  const lines = text.split(/[ \t]*\r?\n[ \t]*/);
+  // pwsh (not cmd: a `.cmd` program run without `call` ends cmd's script there) running plain package
+  // manager lines (`npm ci`, pwsh-code.ts plainPackageLine) before the check on the last line: read as
+  // bash without -e reads the same words, the check's status the step's.
+  if (lines.length > 1 && /^(?:pwsh|powershell)\b/i.test(shell.trim()))
+    return (
+      lines.slice(0, -1).every(plainPackageLine) &&
+      otherShellGates(shell, lines.at(-1)!, line, posixLines) &&
+      posixLines(text)
+    );
   // A command that writes the files it names (`Copy-Item x ci/gate.sh`, `cp x ci/gitguard.sh`) runs none of them.
   const words = text.split(/[ \t]+/);
   if (foreignFileCommand(words[0]!) || writesFiles(words)) return false;

@@ -13,7 +13,7 @@
 // `--trust-root`/`--base` is read from the checkout (`$(cat .gitguard/root)`).
 import { inCheckout, namedFolder, ROOT, type Place } from './step-folder.js';
 import { expressionWords } from './expression-words.js';
-import { baseGates, forgeBase, FORGE_BASE_NAMES } from './base-revision.js';
+import { baseGates, forgeBase, forgeBasesJoined, FORGE_BASE_NAMES } from './base-revision.js';
 
 /**
  * The rules a gate must run and fail on, with their threats (test/meta checks them against rules/):
@@ -292,7 +292,9 @@ const plainGitlabValue = (value: string, vars: ReadonlyMap<string, string>): boo
  * over the step's). Any other value stays a variable: a `--trust-root` read as the change's own
  * (fixedStart), a word of audit's options as one the reading cannot know.
  */
-export function withFixedIds(script: string, vars: ReadonlyMap<string, string>, earlier = '', plain = false): string {
+export function withFixedIds(written: string, given: ReadonlyMap<string, string>, earlier = '', plain = false): string {
+  const script = forgeBasesJoined(written);
+  const vars = new Map([...given].map(([k, v]) => [k, forgeBasesJoined(v)]));
   if (!script.includes('$') || vars.has('BASH_ENV') || vars.has('ENV') || INDIRECT.test(script))
     return withForgeBasesOwned(script, vars, earlier);
   let out = script;
@@ -330,10 +332,12 @@ export function withForgeBasesOwned(
   const indirect = INDIRECT.test(script);
   for (const name of FORGE_BASE_NAMES) {
     const use = new RegExp(String.raw`\$\{${name}\}|\$${name}(?!\w)`, 'g');
+    // `${X:-default}` and `${X-default}` read X too (base-revision.ts: a forge id with another as its default).
+    const withDefault = new RegExp(String.raw`\$\{${name}(?=:?-)`, 'g');
     const named = new RegExp(String.raw`(?<![\w-])${name}(?!\w)`);
-    if (out.search(use) < 0) continue;
-    if (indirect || vars.has(name) || named.test(earlier) || named.test(out.replace(use, '')))
-      out = out.replace(use, `$${name}_SET_BY_JOB`);
+    if (out.search(use) < 0 && out.search(withDefault) < 0) continue;
+    if (indirect || vars.has(name) || named.test(earlier) || named.test(out.replace(use, '').replace(withDefault, '')))
+      out = out.replace(use, `$${name}_SET_BY_JOB`).replace(withDefault, `\${${name}_SET_BY_JOB`);
   }
   return out;
 }

@@ -10,9 +10,16 @@
 // match (`HEA[D]`), a message search (`:/msg`). Variables the CI file gives a known value are written in
 // before this reading (audit-options.ts withFixedIds), so `env: BASE: <full id>` gates.
 
-/** GitHub's (and Gitea's, Forgejo's) expressions for the commit a push or pull request starts from. */
-const FORGE_BASE_EXPRESSION =
-  /^\$\{\{\s*(?:github|gitea|forgejo)\.event\.(?:before|pull_request\.base\.sha|merge_group\.base_sha)\s*\}\}$/;
+/** GitHub's (and Gitea's, Forgejo's) members of the event for the commit a push, pull request or merge group starts from. */
+const FORGE_BASE_MEMBER = String.raw`(?:github|gitea|forgejo)\.event\.(?:before|pull_request\.base\.sha|merge_group\.base_sha)`;
+/**
+ * An expression of those members, or of several joined by `||` (`${{ github.event.pull_request.base.sha
+ * || github.event.before }}`, one workflow for pull requests and pushes): `||` gives the first that is
+ * not empty, else the last, so always one of the event's own values.
+ */
+const FORGE_BASE_EXPRESSION = new RegExp(
+  String.raw`^\$\{\{\s*${FORGE_BASE_MEMBER}(?:\s*\|\|\s*${FORGE_BASE_MEMBER})*\s*\}\}$`,
+);
 
 /**
  * The forge's variables for where a push or merge request starts (GitLab's commit ids, the target
@@ -28,12 +35,30 @@ export const FORGE_BASE_NAMES = [
 ] as const;
 
 const variable = (names: readonly string[]): string => String.raw`\$(?:${names.join('|')}|\{(?:${names.join('|')})\})`;
-/** A forge variable holding a commit id, alone. */
-const FORGE_BASE_ID = new RegExp(`^${variable(FORGE_BASE_NAMES.slice(0, 3))}$`);
+const ID_NAMES = FORGE_BASE_NAMES.slice(0, 3);
+/**
+ * A forge variable holding a commit id, alone or with another as its default (`${CI_MERGE_REQUEST_DIFF_BASE_SHA:-$CI_COMMIT_BEFORE_SHA}`,
+ * one job for merge request and branch pipelines): the shell gives the first, or where it is unset
+ * (`-`) or also empty (`:-`) the second, so always one of GitLab's own values.
+ */
+const FORGE_BASE_ID = new RegExp(
+  String.raw`^(?:${variable(ID_NAMES)}|\$\{(?:${ID_NAMES.join('|')}):?-${variable(ID_NAMES)}\})$`,
+);
 /** A forge variable or expression holding the target branch's name, as the fetched remote branch. */
 const FORGE_BASE_BRANCH = new RegExp(
   String.raw`^(?:refs/remotes/)?origin/(?:${variable(FORGE_BASE_NAMES.slice(3))}|\$\{\{\s*github\.base_ref\s*\}\})$`,
 );
+
+/**
+ * `script` with each expression of several forge bases joined by `||` written as its first member
+ * alone: the runner puts one commit id (or nothing) in its place before the shell reads the line, so
+ * the shell never sees the `||` (`--base ${{ github.event.pull_request.base.sha || github.event.before }}`
+ * is one word), and the member is the same forge base to baseGates.
+ */
+export const forgeBasesJoined = (script: string): string =>
+  script.replace(/\$\{\{[^}]*\|\|[^}]*\}\}/g, (e) =>
+    FORGE_BASE_EXPRESSION.test(e) ? `\${{ ${new RegExp(FORGE_BASE_MEMBER).exec(e)![0]} }}` : e,
+  );
 
 /** Whether `value` is the forge's own word for where the change starts (a commit the change does not choose). */
 export const forgeBase = (value: string): boolean =>

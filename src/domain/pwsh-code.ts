@@ -4,7 +4,8 @@
 // = ...`), none of which a POSIX reading sees. It is not parsed as PowerShell: it keeps the gate only
 // when every statement is one of a few that only print (`Write-Host`, `Write-Output`, a `Get-*`
 // cmdlet, a program's version query: `node --version`, the `$PSVersionTable` it prints, a `git config`
-// of a setting that runs nothing: `git config --global core.autocrlf false`), its words
+// of a setting that runs nothing: `git config --global core.autocrlf false`), or a package manager's
+// command both shells read alike (`npm ci`: the POSIX reading of the step judges it), its words
 // plain (no `$`, backquote, parenthesis, brace, bracket, `@`, `&`, redirection); a double-quoted
 // string holding no `$` or backquote is as literal as a single-quoted one (pwsh expands nothing else
 // in it). pwsh also takes the typographic quotes ‘ ’ ‚ ‛ “ ” „ for quotes: a script holding one is not
@@ -18,6 +19,19 @@ const PRINTS = /^(?:Write-Host|Write-Output|Write-Information|Write-Verbose|echo
 const VERSION = /^(?:-v|-V|--version|-version|version)$/;
 /** A word as written: plain characters, or a single-quoted string (no escape in it). */
 const WORD = /^(?:[\w.,:/\\=+-]+|'[^']*')$/;
+
+/**
+ * A package manager's install or script run that pwsh and a POSIX shell read as the same words
+ * (`npm ci`, `pnpm install --frozen-lockfile`, `yarn install --immutable`): a program of that name,
+ * which pwsh has as no alias, function or cmdlet, so it runs the one on PATH (pwsh looks in no
+ * current folder), each word letters, digits, `.` and `-` alone and no option holding `.` (pwsh hands
+ * `-Dx.y` to a program as two words). The POSIX reading of the step's same text judges what it runs
+ * (package scripts at the commit, .npmrc's script-shell...), as a bash step's.
+ */
+const PACKAGE_COMMAND = /^(?:npm|pnpm|yarn)(?:[ \t]+(?:[A-Za-z0-9][\w.-]*|--?[A-Za-z][\w-]*))*$/;
+
+/** Whether a pwsh line is a package manager's command that bash reads alike (PACKAGE_COMMAND). */
+export const plainPackageLine = (line: string): boolean => PACKAGE_COMMAND.test(line.trim());
 
 /** pwsh's quote characters besides ASCII's, which end a string ASCII's opened as well. */
 const TYPOGRAPHIC_QUOTES = /[\u2018-\u201e]/;
@@ -47,6 +61,8 @@ function pwshReaches(original: string): boolean {
   const script = literalsBlanked(original);
   if (script === undefined || /[$`(){}[\]@&<>"]/.test(script)) return true;
   for (const statement of script.split(/[\r\n;]+/)) {
+    // Judged by the POSIX reading of the same line (PACKAGE_COMMAND): no string in it, so as written.
+    if (plainPackageLine(statement)) continue;
     for (const command of statement.split('|')) {
       const words = command.match(/'[^']*'|[^\s']+/g) ?? [];
       if (!words.length) continue;
