@@ -1,4 +1,5 @@
-// git 2.54's configured hooks (git-hook(1)): `hook.<name>.command` runs through the shell on the
+// Keys of gits after 2.39 that run a command. git 2.42's gc.recentObjectsHook: gc runs it through the
+// shell. git 2.54's configured hooks (git-hook(1)): `hook.<name>.command` runs through the shell on the
 // events `hook.<name>.event` names, and git 2.55's `hook.<event>.enabled=false` switches that event's
 // hooks off (git-config(1): "no hooks fire for that event"). Set in the repository's own config, the
 // first is a command the repository chose, the second switches gitguard's pre-push hook off as
@@ -17,8 +18,19 @@ describe('no-code-execution-in-local-config: configured hooks', () => {
     expect(r.messages.join('\n')).toContain('hook.lint.command');
   });
 
+  test("gc.recentObjectsHook in the repository's config fails", async () => {
+    const r = await outcome({ 'gc.recentObjectsHook': 'touch /tmp/owned' });
+    expect(r.outcome).toBe('fail');
+    expect(r.messages.join('\n')).toContain('gc.recentobjectshook');
+  });
+
   test('the other hook settings there run nothing and pass', async () => {
-    const r = await outcome({ 'hook.lint.event': 'pre-commit', 'hook.lint.enabled': 'false', 'hook.jobs': '2' });
+    const r = await outcome({
+      'hook.lint.event': 'pre-commit',
+      'hook.lint.enabled': 'false',
+      'hook.jobs': '2',
+      'gc.auto': '0',
+    });
     expect(r.outcome).toBe('pass');
   });
 
