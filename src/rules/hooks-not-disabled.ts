@@ -38,16 +38,21 @@ export default defineRepoRule({
     if (!facts.hooks.ok) return notAvailable(facts.hooks.reason);
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     if (facts.worktreeConfig && !facts.worktreeConfig.ok) return notAvailable(facts.worktreeConfig.reason);
-    const elsewhere = (facts.worktreeConfig?.value ?? []).filter(
-      (e) => e.key === 'core.hookspath' && (e.scope === 'local' || e.scope === 'worktree') && switchesOff(e.value),
-    );
+    const others = (facts.worktreeConfig?.value ?? []).filter((e) => e.scope === 'local' || e.scope === 'worktree');
+    const elsewhere = [
+      ...others.filter((e) => e.key === 'core.hookspath' && switchesOff(e.value)),
+      // Each other worktree's (or conditional file's) own entries: the last value there decides.
+      ...[...new Set(others.map((e) => e.worktreeGitDir ?? e.origin))].flatMap((place) =>
+        eventsSwitchedOff(others.filter((e) => (e.worktreeGitDir ?? e.origin) === place)).map(({ entry }) => entry),
+      ),
+    ];
     if (elsewhere.length)
       return {
         outcome: 'fail',
         findings: elsewhere.map((e) =>
           configFinding(
             e,
-            `core.hooksPath=${e.value} (${e.scope}${e.worktreeGitDir ? ` of the worktree at ${e.worktreeGitDir}` : ''})${conditionNote(e)}: every hook is switched off there`,
+            `${e.key === 'core.hookspath' ? 'core.hooksPath' : e.key}=${e.value ?? ''} (${e.scope}${e.worktreeGitDir ? ` of the worktree at ${e.worktreeGitDir}` : ''})${conditionNote(e)}: ${e.key === 'core.hookspath' ? 'every hook is' : "that event's hooks are (git 2.55)"} switched off there`,
           ),
         ),
       };

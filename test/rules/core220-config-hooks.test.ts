@@ -6,7 +6,8 @@
 // core.hooksPath=/dev/null does. The same keys in the user's own config, or values that run or switch
 // off nothing, pass.
 import { configRuleRepo } from '../helpers/config-rule.js';
-import { makeRepo } from '../helpers/repo.js';
+import { join } from 'node:path';
+import { makeRepo, tempDir } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 describe('no-code-execution-in-local-config: configured hooks', () => {
@@ -57,5 +58,26 @@ describe('hooks-not-disabled: hook.<event>.enabled', () => {
   test('hook.pre-push.enabled=true, or a hook of its own name switched off, passes', async () => {
     expect((await outcome({ 'hook.pre-push.enabled': 'true' })).outcome).toBe('pass');
     expect((await outcome({ 'hook.lint.enabled': 'false' })).outcome).toBe('pass');
+  });
+
+  test("another worktree's config.worktree: switched off fails, switched on again after passes", async () => {
+    const repo = makeRepo();
+    repo.commit('first', { 'README.md': 'x\n' });
+    const wt = join(tempDir(), 'wt');
+    repo.run(['worktree', 'add', '-q', wt, '-b', 'side']);
+    repo.run(['config', 'extensions.worktreeConfig', 'true']);
+    repo.run(['-C', wt, 'config', '--worktree', 'hook.pre-push.enabled', 'false']);
+    const judged = async (): Promise<string> => {
+      const res = await runMain(
+        ['audit', '-C', repo.dir, '--format', 'json', '--no-ledger', '-r', 'hooks-not-disabled'],
+        {
+          env: repo.env,
+        },
+      );
+      return resultOf(parseJson(res), 'hooks-not-disabled').outcome;
+    };
+    expect(await judged()).toBe('fail');
+    repo.run(['-C', wt, 'config', '--worktree', '--add', 'hook.pre-push.enabled', 'true']);
+    expect(await judged()).toBe('pass');
   });
 });
