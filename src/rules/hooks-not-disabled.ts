@@ -1,6 +1,7 @@
 import { defineRepoRule } from './define.js';
-import { conditionNote, configFinding } from './lib/config.js';
-import { effective } from '../domain/config.js';
+import { conditionNote, configFinding, unsetStep } from './lib/config.js';
+import { effective, gitBool } from '../domain/config.js';
+import type { ConfigEntry } from '../domain/model.js';
 import { GIT_HOOKS } from '../domain/git-hooks.js';
 import { notAvailable } from './lib/findings.js';
 
@@ -20,6 +21,16 @@ const switchesOff = (v: string | null): boolean => v === '' || (v !== null && NU
 // file of that name (`core.hooksPath=/etc`, a `.gitkeep`, a pre-push without its x bit), switches every
 // hook off as /dev/null does.
 
+// git 2.55's event switch: hook.<event>.enabled=false stops the hooks configured for that event, and by
+// its documentation every hook of the event (git 2.55 still runs the hooks folder's; a change under review stops it too): gitguard's
+// pre-push hook is switched off as by core.hooksPath=/dev/null. The last value git read decides.
+function eventsSwitchedOff(config: readonly ConfigEntry[]): Array<{ entry: ConfigEntry; event: string }> {
+  return [...GIT_HOOKS].flatMap((event) => {
+    const entry = effective(config, `hook.${event}.enabled`);
+    return entry && gitBool(entry.value) === false ? [{ entry, event }] : [];
+  });
+}
+
 export default defineRepoRule({
   id: 'hooks-not-disabled',
   needs: ['config', 'hooks', 'worktree-config'],
@@ -27,16 +38,32 @@ export default defineRepoRule({
     if (!facts.hooks.ok) return notAvailable(facts.hooks.reason);
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     if (facts.worktreeConfig && !facts.worktreeConfig.ok) return notAvailable(facts.worktreeConfig.reason);
-    const elsewhere = (facts.worktreeConfig?.value ?? []).filter(
-      (e) => e.key === 'core.hookspath' && (e.scope === 'local' || e.scope === 'worktree') && switchesOff(e.value),
-    );
+    const others = (facts.worktreeConfig?.value ?? []).filter((e) => e.scope === 'local' || e.scope === 'worktree');
+    const elsewhere = [
+      ...others.filter((e) => e.key === 'core.hookspath' && switchesOff(e.value)),
+      // Each other worktree's (or conditional file's) own entries: the last value there decides.
+      ...[...new Set(others.map((e) => e.worktreeGitDir ?? e.origin))].flatMap((place) =>
+        eventsSwitchedOff(others.filter((e) => (e.worktreeGitDir ?? e.origin) === place)).map(({ entry }) => entry),
+      ),
+    ];
     if (elsewhere.length)
       return {
         outcome: 'fail',
         findings: elsewhere.map((e) =>
           configFinding(
             e,
-            `core.hooksPath=${e.value} (${e.scope}${e.worktreeGitDir ? ` of the worktree at ${e.worktreeGitDir}` : ''})${conditionNote(e)}: every hook is switched off there`,
+            `${e.key === 'core.hookspath' ? 'core.hooksPath' : e.key}=${e.value ?? ''} (${e.scope}${e.worktreeGitDir ? ` of the worktree at ${e.worktreeGitDir}` : ''})${conditionNote(e)}: ${e.key === 'core.hookspath' ? 'every hook is' : "that event's hooks are (git 2.55)"} switched off there`,
+          ),
+        ),
+      };
+    const offEvents = eventsSwitchedOff(facts.config.value);
+    if (offEvents.length)
+      return {
+        outcome: 'fail',
+        findings: offEvents.map(({ entry, event }) =>
+          configFinding(
+            entry,
+            `${entry.key}=${entry.value ?? ''} (${entry.scope}): git 2.55's hook.<event>.enabled switches every ${event} hook off (git-config(1): "no hooks fire for that event"); next: ${unsetStep(entry)}`,
           ),
         ),
       };

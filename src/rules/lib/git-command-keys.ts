@@ -105,6 +105,12 @@ const KEYS: readonly CommandKey[] = [
   // git interpret-trailers (git commit --trailer runs it) runs a trailer's command through the shell:
   // `command` on every run, `cmd` when its token is given (git-interpret-trailers(1), not git-config(1)).
   { key: /^trailer\..+\.(?:command|cmd)$/, runs: always },
+  // git 2.54's configured hooks: the command runs through the shell on each event its
+  // hook.<name>.event names (git-hook(1)); one without an event here may get one from another file.
+  { key: /^hook\..+\.command$/, runs: always },
+  // git 2.42's gc (git gc --auto after a commit or fetch too) runs it through the shell for the ids
+  // to keep when it writes a cruft pack or loosens unreachable objects.
+  { key: /^gc\.recentobjectshook$/, runs: always },
   // headerCmd: git 2.41's send-email runs it for each patch, as the others.
   { key: /^sendemail\.(?:.+\.)?(?:tocmd|cccmd|headercmd|sendmailcmd)$/, runs: always },
   // An absolute path is a sendmail-like program send-email execs (file_name_is_absolute: on Windows
