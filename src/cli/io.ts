@@ -29,7 +29,7 @@ function readProcessStdin(): Promise<string> {
 
 function processGitguard(): { node: string; bin: string } | undefined {
   try {
-    const bin = process.argv[1] ? realpathSync(process.argv[1]) : undefined;
+    const bin = process.argv[1] ? realpathSync.native(process.argv[1]) : undefined;
     return bin ? { node: process.execPath, bin } : undefined;
   } catch {
     return undefined;

@@ -14,7 +14,7 @@ export function spellings(path: string): string[] {
   const rest: string[] = [];
   for (;;) {
     try {
-      return [abs, join(realpathSync(head), ...rest.reverse())];
+      return [abs, join(realpathSync.native(head), ...rest.reverse())];
     } catch {
       const up = dirname(head);
       if (up === head) return [abs];

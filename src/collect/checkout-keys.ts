@@ -37,7 +37,7 @@ function insideTree(f: string, top: string): string | undefined {
 
 function realOf(f: string): string {
   try {
-    return realpathSync(f);
+    return realpathSync.native(f);
   } catch {
     return f;
   }

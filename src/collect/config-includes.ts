@@ -159,7 +159,7 @@ function isFile(path: string): boolean {
 
 function realPath(path: string): string {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return path;
   }

@@ -113,8 +113,10 @@ const MAX_LINKS = 16;
 /**
  * `path` at `tip` with every symbolic link on its way followed, as a runner reading the checked-out
  * tree through them finds it (`tools/audit -> ../vendor/audit`), and the links passed: all of them
- * are watched, since changing any one changes what runs. A link out of the tree, or more than
- * MAX_LINKS of them, ends the resolution where it is (what it points at is outside what git holds).
+ * are watched, since changing any one changes what runs. A link's target is read from the link's own
+ * folder and a `..` from the folder reached so far, as the kernel reads them (`l/../x` with `l -> a/b`
+ * is `a/x`: it resolves `l` before it climbs). A link out of the tree, a `..` above the root, or more
+ * than MAX_LINKS links ends the resolution where it is (what it points at is outside what git holds).
  */
 async function throughLinks(
   reader: ObjectReader,
@@ -122,14 +124,20 @@ async function throughLinks(
   tip: string,
   path: string,
 ): Promise<{ real: string; links: string[] }> {
-  let segments = path.split('/');
+  const rest = path.split('/').filter((n) => n !== '' && n !== '.');
   const links: string[] = [];
-  let done: string[] = [];
-  while (done.length < segments.length) {
+  const done: string[] = [];
+  // Where the last link passed stands, with what follows it: the end where its target leaves the tree.
+  let atLink = path;
+  for (let name = rest.shift(); name !== undefined; name = rest.shift()) {
+    if (name === '..') {
+      if (!done.length) return { real: atLink, links };
+      done.pop();
+      continue;
+    }
     const parent = done.join('/');
     const tree = await readCiObject(reader, parent ? `${tip}:${parent}` : `${tip}^{tree}`);
-    if (tree?.type !== 'tree') break;
-    const name = segments[done.length]!;
+    if (tree?.type !== 'tree') return { real: [...done, name, ...rest].join('/'), links };
     const entries = parseTree(tree.body, oidBytes);
     // A Windows or macOS runner finds `Tools` as `tools`: a name that is only there in another case is read so.
     const e = entries.find((t) => t.name === name) ?? entries.find((t) => t.name.toLowerCase() === name.toLowerCase());
@@ -139,12 +147,13 @@ async function throughLinks(
     }
     links.push([...done, e.name].join('/'));
     const target = links.length <= MAX_LINKS ? await readCiObject(reader, e.oid, true) : undefined;
-    const to = target?.type === 'blob' ? posix.normalize(posix.join(parent || '.', target.body.toString('utf8'))) : '';
-    if (!to || to === '.' || to.startsWith('../') || to === '..' || posix.isAbsolute(to)) break;
-    segments = [...to.split('/'), ...segments.slice(done.length + 1)];
-    done = [];
+    const to = target?.type === 'blob' ? target.body.toString('utf8') : '';
+    atLink = [...done, e.name, ...rest].join('/');
+    if (!to || to.includes('\0') || posix.isAbsolute(to)) return { real: atLink, links };
+    rest.unshift(...to.split('/').filter((n) => n !== '' && n !== '.'));
   }
-  return { real: [...done, ...segments.slice(done.length)].join('/'), links };
+  // A path that ends at the root itself (`ci -> .`) is watched at its link, not as the whole tree.
+  return { real: done.join('/') || atLink, links };
 }
 
 /**

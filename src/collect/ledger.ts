@@ -138,7 +138,7 @@ const ROOT_SEAL = 'gitguard-ledger-trust-root-1';
 function rootSealBody(file: string, root: string): string {
   let dir = join(file, '..', '..');
   try {
-    dir = realpathSync(dir);
+    dir = realpathSync.native(dir);
   } catch {
     /* as given */
   }

@@ -21,7 +21,7 @@ function gitFileTarget(dotGit: string): string | undefined {
   try {
     if (!statSync(dotGit).isFile()) return undefined;
     const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8').slice(0, 4096));
-    return m ? realpathSync(resolve(dirname(dotGit), m[1]!.trim())) : undefined;
+    return m ? realpathSync.native(resolve(dirname(dotGit), m[1]!.trim())) : undefined;
   } catch {
     return undefined;
   }
@@ -38,7 +38,7 @@ export async function assertNotNestedBare(info: RepositoryInfo): Promise<void> {
   const dotGit = join(top, '.git');
   // `proj/.git` saying `gitdir: ./.bare` (the bare-repository-and-worktrees layout) is this repository's own.
   const own = gitFileTarget(dotGit);
-  if (own !== undefined && own === realpathSync(info.commonDir)) return;
+  if (own !== undefined && own === realpathSync.native(info.commonDir)) return;
   const rel = relative(top, info.gitDir).split(sep).join('/');
   const tracked = await runGit(['ls-files', '-z', '--cached', '--', `:(literal)${rel}/HEAD`], {
     cwd: top,

@@ -11,18 +11,19 @@
 import type { GitObject } from './objects.js';
 import { canonicalMode, LINK_MODE, parseTree, TREE_MODE } from './tree-entry.js';
 import { foldName } from '../domain/path-way.js';
+import { realPath, type Read } from './link-paths.js';
+import { readsReached } from './read-reach.js';
 import { npxLookupWritten } from '../domain/npx-lookup.js';
 import type { NpxLookup } from '../domain/checkout-writes.js';
 import { withSubmodules } from './submodule-paths.js';
 
-type Read = (spec: string) => Promise<GitObject | null | undefined>;
-
-/** Links followed on one path before it counts as reaching anywhere (Linux's own limit). */
-const MAX_HOPS = 40;
 /** The most tree entries read under one written folder for its links. */
 const UNDER_BUDGET = 20_000;
 
-/** Whether `lookup`'s writes, followed through `tip`'s links, reach what npx looks up from one of its folders. */
+/**
+ * Whether `lookup`'s writes, followed through `tip`'s links, reach what npx looks up from one of its
+ * folders, or a path the call names (read-reach.ts).
+ */
 export async function npxLookupReached(read: Read, tip: string, lookup: NpxLookup): Promise<boolean> {
   const folders: string[] = [];
   for (const f of lookup.folders) {
@@ -30,12 +31,16 @@ export async function npxLookupReached(read: Read, tip: string, lookup: NpxLooku
     if (real === undefined) return true;
     folders.push(real);
   }
+  // The paths the call names (`-C app`, `--baseline f`), read through the links too (read-reach.ts).
+  const named = await readsReached(read, tip, lookup.reads ?? []);
+  if (named === true) return true;
   const reaches = (real: string | undefined): boolean =>
-    real === undefined || folders.some((f) => npxLookupWritten([real], f));
+    real === undefined || folders.some((f) => npxLookupWritten([real], f)) || named(real);
   // `git submodule update`'s folders, read at the commit (submodule-paths.ts): each its own path, no link on its way.
   const told = await withSubmodules(read, tip, lookup.written);
   if (!told) return true;
   for (const w of told.written) {
+    if (named(w)) return true;
     if (told.folders.has(foldName(w).replace(/\/$/, ''))) {
       if (reaches(w.replace(/\/$/, ''))) return true;
       continue;
@@ -47,63 +52,6 @@ export async function npxLookupReached(read: Read, tip: string, lookup: NpxLooku
     for (const l of links) if (reaches(await realPath(read, tip, l))) return true;
   }
   return false;
-}
-
-/** What a folder of `tip` holds under one name, folded as a case-insensitive runner compares it. */
-type Found = { kind: 'absent' } | { kind: 'unknown' } | { kind: 'entry'; name: string; mode: string; oid: string };
-
-async function entryIn(read: Read, tip: string, folder: readonly string[], name: string): Promise<Found> {
-  const tree = await read(`${tip}:${folder.join('/')}`);
-  if (tree === undefined) return { kind: 'unknown' };
-  if (tree?.type !== 'tree') return { kind: 'absent' };
-  const found = parseTree(tree.body, tip.length === 64 ? 32 : 20).filter((e) => foldName(e.name) === foldName(name));
-  if (!found.length) return { kind: 'absent' };
-  if (found.length > 1) return { kind: 'unknown' };
-  return { kind: 'entry', name: found[0]!.name, mode: canonicalMode(found[0]!.mode), oid: found[0]!.oid };
-}
-
-/**
- * Where a write to `path` (from the root) lands in the checkout of `tip`, as a path from the root:
- * each link on the way followed, its own name too (a write to a link writes where it points); past
- * an entry not there, the rest is made as named. Undefined where that is not known.
- */
-async function realPath(read: Read, tip: string, path: string): Promise<string | undefined> {
-  const names = path.split('/').filter((n) => n !== '');
-  const out: string[] = [];
-  let hops = 0;
-  let made = false;
-  for (let name = names.shift(); name !== undefined; name = names.shift()) {
-    if (name === '.') continue;
-    if (name === '..') {
-      if (!out.length) return undefined;
-      out.pop();
-      continue;
-    }
-    if (made) {
-      out.push(name);
-      continue;
-    }
-    const at = await entryIn(read, tip, out, name);
-    if (at.kind === 'unknown') return undefined;
-    if (at.kind === 'absent') {
-      made = true;
-      out.push(name);
-      continue;
-    }
-    if (at.mode === LINK_MODE) {
-      const target = await read(at.oid);
-      if (target?.type !== 'blob' || (hops += 1) > MAX_HOPS) return undefined;
-      const to = target.body.toString('utf8');
-      if (to.startsWith('/') || !to || to.includes('\0')) return undefined;
-      // `a//b` and a trailing `/` name what `a/b` names.
-      names.unshift(...to.split('/').filter((n) => n !== ''));
-      continue;
-    }
-    // A submodule's checkout (or an entry git does not know) may hold links of its own.
-    if (at.mode !== TREE_MODE && !/^100/.test(at.mode)) return undefined;
-    out.push(at.name);
-  }
-  return out.join('/');
 }
 
 /**

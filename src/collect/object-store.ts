@@ -114,7 +114,7 @@ function walkStores(objectsDir: string, store: (real: string) => void, onLine?: 
   const visit = (dir: string, depth: number): void => {
     let real: string;
     try {
-      real = realpathSync(dir);
+      real = realpathSync.native(dir);
       if (!statSync(real).isDirectory()) return; // git ignores an alternate that is not a folder
     } catch {
       return; // missing: git warns and goes on
@@ -149,7 +149,7 @@ function walkStores(objectsDir: string, store: (real: string) => void, onLine?: 
 /** `path` with its links resolved, or as given when it does not exist. */
 export function realOr(path: string): string {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return path;
   }

@@ -60,7 +60,7 @@ export async function discoverRepository(path: string, opts: { cache?: boolean }
   if (!existsSync(abs)) throw new ExpectedError(`no such file or directory: ${abs}`, where);
   if (!statSync(abs).isDirectory()) throw new ExpectedError(`not a directory: ${abs}`, where);
   // git prints each path it answers with on a line of its own: one holding a line break reads as two.
-  const real = realpathSync(abs);
+  const real = realpathSync.native(abs);
   if (/[\n\r]/.test(real))
     throw new ExpectedError(
       `the path of ${abs}${real === abs ? '' : ` (${real})`} contains a line break, which git's answers cannot carry`,

@@ -7,7 +7,7 @@ import { childTimeoutMs, hardenedEnv, tracked, OWN_GROUP } from './child-env.js'
 
 export function realpathOr(p: string): string | undefined {
   try {
-    return realpathSync(p);
+    return realpathSync.native(p);
   } catch {
     return undefined;
   }

@@ -152,7 +152,7 @@ function realFolder(dir: string): string {
     tail.push(basename(cur));
     cur = parent;
   }
-  return join(realpathSync(cur), ...tail.reverse());
+  return join(realpathSync.native(cur), ...tail.reverse());
 }
 
 /**
@@ -168,7 +168,7 @@ export function folderInside(roots: string[], dir: string): boolean {
   }
   return roots.some((root) => {
     try {
-      return isInside(realpathSync(root), real);
+      return isInside(realpathSync.native(root), real);
     } catch {
       return false;
     }
@@ -181,10 +181,10 @@ export function folderInside(roots: string[], dir: string): boolean {
  * carrying a write out of the work tree.
  */
 export function assertInside(root: string, path: string): void {
-  const realRoot = realpathSync(root);
+  const realRoot = realpathSync.native(root);
   let realDir: string;
   try {
-    realDir = realpathSync(dirname(path));
+    realDir = realpathSync.native(dirname(path));
   } catch (err) {
     throw openError(dirname(path), err as NodeJS.ErrnoException);
   }

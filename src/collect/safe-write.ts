@@ -86,7 +86,7 @@ export function writeUserFile(path: string, data: string, repositories: readonly
   for (const root of repositories) {
     let realRoot = root;
     try {
-      realRoot = realpathSync(root);
+      realRoot = realpathSync.native(root);
     } catch {
       /* as given */
     }

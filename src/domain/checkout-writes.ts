@@ -8,7 +8,14 @@
 // one of them, a folder holding one, or a link (collect/written-reach.ts, at the commit).
 import { cdFolders, joinWritten, touched, writtenTargets, type Targets } from './written-targets.js';
 import { earliersOf, ownBefore, runsFiles, unknownKind, type Earlier, type EarlierResult } from './earlier-steps.js';
-import { callsGitguardDirectly, directCallReadsWritten, freshCacheKeeps, plainRestoreKeeps } from './direct-gate.js';
+import {
+  callsGitguardDirectly,
+  directCallReads,
+  directCallReadsWritten,
+  type CallRead,
+  freshCacheKeeps,
+  plainRestoreKeeps,
+} from './direct-gate.js';
 import { restoreApart } from './restore-apart.js';
 import { npxLookupWritten } from './npx-lookup.js';
 import { SUBMODULES } from './submodule-writes.js';
@@ -99,6 +106,8 @@ function plainPaths(
 export interface NpxLookup {
   written: readonly string[];
   folders: ReadonlyArray<string | null>;
+  /** The paths the call names (direct-gate.ts directCallReads), read through the links too (collect/read-reach.ts). */
+  reads?: readonly CallRead[];
 }
 
 /**
@@ -145,7 +154,8 @@ function runGateWrites(
     )
       return true;
     if (folders.some((at) => npxLookupWritten(written, at))) return true;
-    return written.length ? { written, folders } : false;
+    const reads = directCallReads(script, folder);
+    return written.length ? { written, folders, ...(reads !== true && reads.length > 0 ? { reads } : {}) } : false;
   }
   // Its own writes are said by its own script (`echo 2 > v.txt && bash ci/gate.sh`), which the chain
   // check reads as naming what the gate reads: they lose it as before. A removal counts: the chain

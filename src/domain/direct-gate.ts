@@ -108,31 +108,56 @@ function placed(path: string, from: string): string | undefined {
 /** Whether `a` is `b` or a folder above it ('' the root). */
 const atOrAbove = (a: string, b: string): boolean => a === '' || a === b || b.startsWith(`${a}/`);
 
+/** A path a direct call reads by name (`-C app`, `--baseline f`): from the root, as given (its `..` not yet climbed). */
+export interface CallRead {
+  path: string;
+  /** Whether it names the repository opened (git's discovery climbs from it) rather than a file. */
+  repo: boolean;
+}
+
+/**
+ * The paths the direct calls in `script` (begun in `folder`) read by name: a file option's file, the
+ * repository it opens (`-C dir`), each joined to the folder the call runs in; true where one cannot be
+ * placed (a variable, absolute, out of the workspace, a folder not known).
+ */
+export function directCallReads(script: string, folder: string | null): CallRead[] | true {
+  const out: CallRead[] = [];
+  for (const [words, from] of commandFolders(script, folder)) {
+    if (!direct(words) || !namesPath(words)) continue;
+    if (from === null) return true;
+    const { repos, files } = namedPaths(callArgs(words));
+    for (const [paths, repo] of [
+      [repos, true],
+      [files, false],
+    ] as const)
+      for (const path of paths) {
+        if (placed(path, from) === undefined) return true;
+        out.push({ path: from ? `${from}/${path}` : path, repo });
+      }
+  }
+  return out;
+}
+
 /**
  * Whether a told write (`written`, workspace paths) may be what a direct call in `script` (begun in
- * `folder`) reads by a path it names, from the folder the call runs in: a file option's file or a
- * folder above it (`--baseline base.json` written in the run excuses what it lists); the repository it
- * opens (`-C dir`): that folder or one above it replaced, or a `.git` written in it or above it, which
- * git's discovery climbs to. A path it cannot place (a variable, absolute, out of the workspace, a
- * folder not known): any write.
+ * `folder`) reads by a path it names (directCallReads), by the paths as told: a file option's file or
+ * a folder above it (`--baseline base.json` written in the run excuses what it lists); the repository
+ * it opens (`-C dir`): that folder or one above it replaced, or a `.git` written in it or above it,
+ * which git's discovery climbs to. A read it cannot place: any write. The commit's links may still
+ * lead a write to one (collect/read-reach.ts).
  */
 export function directCallReadsWritten(script: string, written: readonly string[], folder: string | null): boolean {
   if (!written.length) return false;
-  return commandFolders(script, folder).some(([words, from]) => {
-    if (!direct(words) || !namesPath(words)) return false;
-    if (from === null) return true;
-    const { repos, files } = namedPaths(callArgs(words));
-    const reach = (path: string, repo: boolean): boolean => {
-      const p = placed(path, from);
-      if (p === undefined) return true;
-      return written.some((w) => {
-        if (atOrAbove(w, p)) return true;
-        // A `.git` in the folder or one above it: `x/.git`, or a path inside it.
-        const git = repo ? /^(?:(.*)\/)?\.git(?:\/|$)/.exec(w) : null;
-        return !!git && atOrAbove(git[1] ?? '', p);
-      });
-    };
-    return repos.some((r) => reach(r, true)) || files.some((f) => reach(f, false));
+  const reads = directCallReads(script, folder);
+  if (reads === true) return true;
+  return reads.some(({ path, repo }) => {
+    const p = placed(path, '')!;
+    return written.some((w) => {
+      if (atOrAbove(w, p)) return true;
+      // A `.git` in the folder or one above it: `x/.git`, or a path inside it.
+      const git = repo ? /^(?:(.*)\/)?\.git(?:\/|$)/.exec(w) : null;
+      return !!git && atOrAbove(git[1] ?? '', p);
+    });
   });
 }
 

@@ -17,6 +17,8 @@ import { wrappedStart } from './command-wrappers.js';
 import { foreignShell, interpreterReaches } from './inline-code.js';
 import { foreignReaches } from './pwsh-code.js';
 import { actionReach, restoresNpmCache, workspacePaths } from './action-writes.js';
+import { checkoutSubmodules } from './checkout-submodules.js';
+import { SUBMODULES } from './submodule-writes.js';
 import { cacheRestore, namesNpm } from './cache-restores.js';
 import { restoreLeaves } from './restore-links.js';
 import { GITGUARD_WORD } from './ci-words.js';
@@ -181,6 +183,10 @@ export function earlierStep(
     if (cached === 'package-manager') return { kind: 'runs', steps: [PACKAGE_MANAGER] };
     const reach = actionReach(named, step.input);
     if (reach === 'anywhere') return LOSES;
+    // Its `submodules:` clones the commit's submodules into their folders (checkout-submodules.ts).
+    const modules = checkoutSubmodules(named, step.input);
+    if (modules === 'unknown' || (modules === 'submodules' && reach !== 'none')) return LOSES;
+    if (modules === 'submodules') return { kind: 'written', paths: { written: [SUBMODULES], removed: [] } };
     // npm's cache restored (`cache: npm`, `~/.npm`): what npx runs by name (checkout-writes.ts).
     const npm = restoresNpmCache(named, step.input) ? ({ npm: true } as const) : {};
     if (reach === 'none' && npm.npm) return { kind: 'npm-cache' };
