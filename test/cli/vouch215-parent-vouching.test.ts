@@ -8,8 +8,8 @@
 // left it is no loss.
 import { commitSeries } from '../helpers/commit-series.js';
 import { gateBatch } from '../helpers/gate-batch.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { cleanupTemp } from '../helpers/repo.js';
+import { ALICE, gateFindings } from '../helpers/range-findings.js';
 import { aliceSigns } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
@@ -112,13 +112,6 @@ judged(
   'GitLab CI/CD',
 );
 
-const ALICE = {
-  GIT_AUTHOR_NAME: 'alice',
-  GIT_AUTHOR_EMAIL: 'alice@example.com',
-  GIT_COMMITTER_NAME: 'alice',
-  GIT_COMMITTER_EMAIL: 'alice@example.com',
-};
-
 // The change of the line fails once, as before; an edit elsewhere after it keeps the job as it left
 // it (no loss), and the removal after that is one.
 describe('vouch215: a change of the vouched line, an edit elsewhere, then the removal', () => {
@@ -139,24 +132,7 @@ describe('vouch215: a change of the vouched line, an edit elsewhere, then the re
           commit('edit', { ...changed, ...APP }),
           commit('remove', { ...removed, ...APP }),
         ]);
-        const res = await runMain(
-          [
-            'audit',
-            '-C',
-            r.dir,
-            '-r',
-            'ci-gate-kept',
-            '--no-ledger',
-            '--allowed-signers',
-            keys,
-            '--format',
-            'json',
-            '--base',
-            first!,
-          ],
-          { env: r.env },
-        );
-        const named = resultOf(parseJson(res), 'ci-gate-kept').findings.map((f: { commit?: string }) => f.commit);
+        const { res, named } = await gateFindings(r, keys, first!);
         expect(named).toEqual([bump, removal]);
         expect(named).not.toContain(edit);
         expect(res.code).toBe(1);
