@@ -225,6 +225,7 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
               trusted,
               goMoved(i),
               fetches(at.job, vars, writes[k]),
+              vars,
             );
           });
           const above = eachAbove({ lost: at.lost, before: at.before, restored: at.restored }, earlier);

@@ -12,7 +12,7 @@ import { conditionsIn } from '../domain/gate-conditions.js';
 import { runContext } from './run-context.js';
 import { vouchedIn, type Vouched } from './ci-images.js';
 import { allFetchesKey } from './vouched-fetches.js';
-import { vouchingOff } from './vouching-off.js';
+import { Every, vouchingOff } from './vouching-off.js';
 
 /** The folders of workflows GitHub, Forgejo and Gitea read. */
 const FOLDERS = ['.github/workflows', '.forgejo/workflows', '.gitea/workflows'];
@@ -37,13 +37,6 @@ interface Trusted {
 
 /** The run's start, and it with its vouching set aside (vouching-off.ts). */
 const trustedIn = new WeakMap<object, { start: Trusted; aside: Trusted }>();
-
-/** A set that holds every text: what a reading with the start's vouching set aside vouches for. */
-class Every extends Set<string> {
-  override has(): boolean {
-    return true;
-  }
-}
 
 /** The CI files read at the start, with their paths: GitHub's workflows, GitLab's file and the local files it includes. */
 export interface StartFiles {
@@ -103,11 +96,13 @@ export async function setTrustedActions(
   const key = [uses, conditions, images.images, images.settings, images.jobs, images.includes]
     .map((s) => [...s].sort().join('\0'))
     .join('\n');
-  // Set aside: every remote action, condition, image and variable setting is the side's own; the
-  // start's jobs and include entries stay (what GitLab's includes take is judged as at the start),
-  // and what no start vouches for (`container: ${{ vars.IMAGE }}`, a value not read) still loses.
+  // Set aside: every remote action, condition, image, variable setting, include entry and template
+  // job is the side's own (the start's jobs still listed: what a job took from an include it had is
+  // judged by them, gitlab-includes.ts tookOutside), and what no start vouches for (`container: ${{
+  // vars.IMAGE }}`, a value not read) still loses.
   const every = new Every();
-  const aside = { uses: every, conditions: every, images: { ...images, images: every, settings: every } };
+  const jobs = new Every(images.jobs);
+  const aside = { uses: every, conditions: every, images: { images: every, settings: every, jobs, includes: every } };
   trustedIn.set(runContext(), {
     start: { uses, conditions, images, key },
     aside: { ...aside, key: `set aside\n${key}` },
@@ -115,7 +110,7 @@ export async function setTrustedActions(
   return read;
 }
 
-/** What the start vouches for (undefined: no start), or, where a reading sets it aside (vouching-off.ts), all but its jobs and includes. */
+/** What the start vouches for (undefined: no start), or, where a reading sets it aside (vouching-off.ts), all. */
 const trusted = (): Trusted | undefined => trustedIn.get(runContext())?.[vouchingOff() ? 'aside' : 'start'];
 
 /** The remote actions vouched for where the range starts; undefined: no start (all trusted, as before). */

@@ -6,6 +6,7 @@
 // change's. Job ids alone would not do (a gate job renamed to the lint job's id in another file). Set
 // by trusted-actions.ts; per run.
 import { runContext } from './run-context.js';
+import { EVERY_LINE, vouchingOff } from './vouching-off.js';
 import type { YAMLMap } from 'yaml';
 import { fetchLines, type FetchLines } from '../domain/fetched-code.js';
 import { literally } from '../domain/switched-off.js';
@@ -117,7 +118,7 @@ export function setVouchedFetches(start: StartFetches | undefined): void {
 /**
  * The lines the start ran in job `job` of the GitHub file at `path` with the variables `vars` (the
  * step's `env:` over its job's and workflow's) after the $GITHUB_ENV `writes` (envOf); none where
- * the path or job is unknown.
+ * the path or job is unknown; every line where the start's vouching is set aside (vouching-off.ts).
  */
 export function githubFetches(
   path: string | undefined,
@@ -125,13 +126,14 @@ export function githubFetches(
   vars: Vars,
   writes: string | undefined,
 ): FetchLines {
+  if (vouchingOff()) return EVERY_LINE;
   if (path === undefined || job === undefined) return NONE;
   return fetchesIn.get(runContext())?.start.github.get(`${path}\0${job}\0${envOf(vars, writes)}`) ?? NONE;
 }
 
 /** The lines the start's GitLab job `name` ran with the variables `vars`. */
 export const gitlabFetches = (name: string, vars: Vars): FetchLines =>
-  fetchesIn.get(runContext())?.start.gitlab.get(`${name}\0${envOf(vars)}`) ?? NONE;
+  vouchingOff() ? EVERY_LINE : (fetchesIn.get(runContext())?.start.gitlab.get(`${name}\0${envOf(vars)}`) ?? NONE);
 
 /** What a reading of the GitHub file at `path` depends on of them, as part of a memo key ('' for none). */
 export function fetchKey(path: string | undefined): string {

@@ -22,6 +22,7 @@ import { SUBMODULES } from './submodule-writes.js';
 import { cacheRestore, namesNpm } from './cache-restores.js';
 import { restoreLeaves } from './restore-links.js';
 import { GITGUARD_WORD } from './ci-words.js';
+import { gitEnvLoses } from './step-git-env.js';
 
 /** How deep files running files are followed. */
 const MAX_DEPTH = 8;
@@ -164,7 +165,8 @@ export interface StepKeys {
  * and runs none (written-targets.ts writesCheckout; its paths where told: checkout-writes.ts says which
  * gates that loses; one that both writes and runs them loses), `none` where none (EarlierResult).
  * `goMoved`: Go's folder is set for the step (movesGo). `fetches`: the fetch-and-run lines its job ran
- * at the start (fetched-code.ts), which keep the gate.
+ * at the start (fetched-code.ts), which keep the gate. `vars`: the step's variables; one giving git a
+ * program or a pager loses (step-git-env.ts).
  */
 export function earlierStep(
   step: StepKeys,
@@ -172,8 +174,10 @@ export function earlierStep(
   trusted?: ReadonlySet<string>,
   goMoved = false,
   fetches?: ReadonlySet<string>,
+  vars?: ReadonlyMap<string, string>,
 ): EarlierResult {
   const { run, uses } = step;
+  if (gitEnvLoses(vars)) return LOSES;
   if (typeof uses === 'string') {
     const named = uses.trim();
     if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted))) return LOSES;

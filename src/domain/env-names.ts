@@ -2,6 +2,7 @@
 // a name runs (PATH), how a shell or node starts, where npm and gitguard read their settings. Set
 // where the reading of the gate step cannot see the value take effect (an earlier step's
 // $GITHUB_ENV, `env:`, GitLab `variables:`, an assignment in the script), the step is no gate.
+import { pagerLoses } from './pager-vars.js';
 
 /** A shell's start and its lookup of names (read by shell-state.ts unfollowedAssignment, PATH by its folders). */
 const STARTUP = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PATH', 'CDPATH', 'IFS']);
@@ -77,8 +78,7 @@ export const gitSettingLoses = (name: string, value: string): boolean =>
 /**
  * git's variables naming a program it runs with no tty (git(1) ENVIRONMENT, git-var(1)): the editor of
  * `git commit` without -m (GIT_EDITOR, VISUAL, EDITOR, GIT_SEQUENCE_EDITOR), `git diff`'s external diff,
- * the prompt for a password, the transport's ssh or proxy. Not GIT_PAGER nor PAGER: git pages only
- * to a terminal, which a CI job's git has none of.
+ * the prompt for a password, the transport's ssh or proxy. GIT_PAGER and PAGER: pager-vars.ts.
  */
 const GIT_PROGRAM_VAR =
   /^(?:GIT_(?:EDITOR|SEQUENCE_EDITOR|EXTERNAL_DIFF|ASKPASS|SSH|SSH_COMMAND|PROXY_COMMAND)|SSH_ASKPASS|EDITOR|VISUAL)$/;
@@ -110,6 +110,7 @@ function runnersSsh(name: string, value: string): boolean {
  * ssh aside), or a file to write its trace to (GIT_TRACE*=/path appends to any file, the gate's too).
  */
 function gitProgramLoses(name: string, value: string): boolean {
+  if (pagerLoses(name, value)) return true;
   if (/^GIT_TRACE\w*$/.test(name)) return !/^\s*(?:|0|1|2|true|false|yes|no|on|off)\s*$/i.test(value);
   if (!GIT_PROGRAM_VAR.test(name)) return false;
   return !((name === 'GIT_SSH_COMMAND' || name === 'GIT_SSH') && runnersSsh(name, value));

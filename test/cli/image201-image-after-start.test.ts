@@ -9,8 +9,8 @@
 // job as it was (an edit elsewhere after the bump) keeps the gate: the bump fails once, as before.
 import { commitSeries } from '../helpers/commit-series.js';
 import { gateBatch } from '../helpers/gate-batch.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { cleanupTemp } from '../helpers/repo.js';
+import { ALICE, gateFindings } from '../helpers/range-findings.js';
 import { aliceSigns } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
@@ -28,40 +28,7 @@ const MATRIX = (img: string): string =>
   `    container: \${{ matrix.img }}\n    strategy:\n      matrix:\n        img: [${img}]\n`;
 
 const GL_GATE = (extra = ''): string => `gitguard:\n${extra}  script:\n    - gitguard audit --fail-on high\n`;
-/** Alice as author and committer of the hand-made commits. */
-const ALICE = {
-  GIT_AUTHOR_NAME: 'alice',
-  GIT_AUTHOR_EMAIL: 'alice@example.com',
-  GIT_COMMITTER_NAME: 'alice',
-  GIT_COMMITTER_EMAIL: 'alice@example.com',
-};
 
-/** The commits ci-gate-kept names in an audit of `r` from `start` (Alice's signers), and the run itself. */
-async function gateFindings(
-  r: { dir: string; env: NodeJS.ProcessEnv },
-  keys: string,
-  start: string,
-): Promise<{ res: Awaited<ReturnType<typeof runMain>>; named: Array<string | undefined> }> {
-  const res = await runMain(
-    [
-      'audit',
-      '-C',
-      r.dir,
-      '-r',
-      'ci-gate-kept',
-      '--no-ledger',
-      '--allowed-signers',
-      keys,
-      '--format',
-      'json',
-      '--base',
-      start,
-    ],
-    { env: r.env },
-  );
-  const named = resultOf(parseJson(res), 'ci-gate-kept').findings.map((f: { commit?: string }) => f.commit);
-  return { res, named };
-}
 const BUILD = 'build:\n  image: node:22\n  script:\n    - npm test\n';
 
 describe('GitHub: a gate job changed after the start, then removed', () => {

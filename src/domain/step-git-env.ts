@@ -1,0 +1,12 @@
+// An earlier step's variables (its `env:` over its job's and workflow's) that give git a program or a
+// pager to run (env-names.ts gitSettingLoses: GIT_EDITOR, GIT_SSH_COMMAND, GIT_EXTERNAL_DIFF, a
+// GIT_CONFIG_KEY_n of a program's key, GIT_PAGER/PAGER other than cat: pager-vars.ts). They hold for
+// that step alone, but any git it runs, under any wrapper (`script -qec "git log"` gives git a
+// terminal, so it pages) or through a name a variable spells, may run that program, which may write
+// where the gate's programs are looked for. So a step setting one changes what the gate after it runs
+// (earlier-steps.ts), whether or not its script is seen to run git: fail closed.
+import { gitSettingLoses } from './env-names.js';
+
+/** Whether a step's variables give git a program to run (see above). */
+export const gitEnvLoses = (vars: Iterable<readonly [string, string]> | undefined): boolean =>
+  vars !== undefined && [...vars].some(([k, v]) => gitSettingLoses(k, v));
