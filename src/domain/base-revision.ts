@@ -10,6 +10,8 @@
 // match (`HEA[D]`), a message search (`:/msg`). Variables the CI file gives a known value are written in
 // before this reading (audit-options.ts withFixedIds), so `env: BASE: <full id>` gates.
 
+import { ANY_BRANCH, branchBaseJudges, type BaseTriggers } from './base-triggers.js';
+
 /** GitHub's (and Gitea's, Forgejo's) expressions for the commit a push or pull request starts from. */
 const FORGE_BASE_EXPRESSION =
   /^\$\{\{\s*(?:github|gitea|forgejo)\.event\.(?:before|pull_request\.base\.sha|merge_group\.base_sha)\s*\}\}$/;
@@ -32,7 +34,14 @@ const variable = (names: readonly string[]): string => String.raw`\$(?:${names.j
 const FORGE_BASE_ID = new RegExp(`^${variable(FORGE_BASE_NAMES.slice(0, 3))}$`);
 /** A forge variable or expression holding the target branch's name, as the fetched remote branch. */
 const FORGE_BASE_BRANCH = new RegExp(
-  String.raw`^(?:refs/remotes/)?origin/(?:${variable(FORGE_BASE_NAMES.slice(3))}|\$\{\{\s*github\.base_ref\s*\}\})$`,
+  String.raw`^(?:refs/remotes/)?origin/(?:${variable(['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME'])}|\$\{\{\s*github\.base_ref\s*\}\})$`,
+);
+/**
+ * The default branch the forge names, as the fetched remote branch (`origin/$CI_DEFAULT_BRANCH`,
+ * `origin/${{ github.event.repository.default_branch }}`): a branch a push moves (base-triggers.ts).
+ */
+const FORGE_DEFAULT_BRANCH = new RegExp(
+  String.raw`^(?:refs/remotes/)?origin/(?:${variable(['CI_DEFAULT_BRANCH'])}|\$\{\{\s*(?:github|gitea|forgejo)\.event\.repository\.default_branch\s*\}\})$`,
 );
 
 /** Whether `value` is the forge's own word for where the change starts (a commit the change does not choose). */
@@ -64,13 +73,33 @@ function literalGates(rev: string): boolean {
 }
 
 /**
+ * The branch a literal revision names where it moves no commit back (`origin/main`, `main^{}`,
+ * `refs/remotes/origin/main~0`): one a push may move to the checked-out commit (base-triggers.ts).
+ * Undefined: a full object id, a tag (`refs/tags/v1`), a move back (`origin/main~1`, read as `HEAD~1`).
+ */
+function branchOf(rev: string): string | undefined {
+  const m = REVISION.exec(rev);
+  if (!m) return undefined;
+  const [, name, moves] = m;
+  const fixed = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(name ?? '') || /^(?:refs\/)?tags\//i.test(name ?? '');
+  if (!name || /^head$/i.test(name) || fixed) return undefined;
+  const steps = [...moves!.replace(/\^\{\w*\}/g, '').matchAll(/[~^](\d*)/g)];
+  return steps.some(([, n]) => n === '' || Number(n) > 0) ? undefined : name;
+}
+
+/**
  * Whether `--base value` (a word as the shell hands it on, quotes read) makes gitguard judge the
- * change: a forge's base (forgeBase) or a literal revision before HEAD (literalGates). Any `$`,
+ * change: a forge's base (forgeBase) or a literal revision before HEAD (literalGates); one naming a
+ * branch (`origin/main`, `origin/$CI_DEFAULT_BRANCH`) only on the runs `triggers` gives where that
+ * branch is not the one pushed (base-triggers.ts; none given: no run known, no gate). Any other `$`,
  * backquote or `(` left is a value the run chooses.
  */
-export function baseGates(value: string): boolean {
+export function baseGates(value: string, triggers?: BaseTriggers): boolean {
   const v = value.trim();
+  if (FORGE_DEFAULT_BRANCH.test(v)) return branchBaseJudges(ANY_BRANCH, triggers);
   if (forgeBase(v)) return true;
   if (/[$`(){}]/.test(v.replace(/\^\{(?:commit|tag|object)?\}/g, ''))) return false;
-  return literalGates(v);
+  if (!literalGates(v)) return false;
+  const branch = branchOf(v);
+  return branch === undefined || branchBaseJudges(branch, triggers);
 }
