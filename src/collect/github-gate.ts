@@ -15,7 +15,7 @@ import type { ShellMode } from '../domain/shell-state.js';
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { envValue, nodeReader, plainValue } from './yaml-nodes.js';
-import { changeEvents } from '../domain/push-filters.js';
+import { changeEvents, triggersOf } from '../domain/push-filters.js';
 import { gateKey, gateScopeFor } from './gate-branches.js';
 import { legFolder, matrixFolders, variablesOf } from '../domain/step-context.js';
 import { actionGates, OWN_ACTION, withFixedIds } from '../domain/audit-options.js';
@@ -269,7 +269,7 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
         if (typeof uses === 'string' && OWN_ACTION.test(uses.trim())) {
           const inputs = scalar(entry(node, 'with'));
           // An action runs in the workspace (no `working-directory:`), its `path:` read from there.
-          const ws = { folder: '', roots: at.at.roots };
+          const ws = { folder: '', roots: at.at.roots, triggers: at.at.triggers };
           const input = (name: string): unknown => plainValue(yaml, scalar(entry(inputs, name)), doc);
           const path = input('path') ?? '.';
           const moved = ownActionLost(at.restored, path, at.before);
@@ -281,6 +281,7 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
         const place: Place = {
           folder: legFolder(scalar(entry(run, 'working-directory')), at.at.folder, job),
           roots: checkouts(entry(node, 'steps')) ?? at.at.roots,
+          triggers: at.at.triggers,
         };
         const plain = (key: string): unknown => plainValue(yaml, scalar(entry(node, key)), doc);
         const vars = variablesOf(
@@ -322,11 +323,9 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
         }
       };
       // A workflow no change to a protected branch starts (`schedule`, `branches: [x]`: push-filters.ts) gates none.
-      const on = scalar(entry(top, 'on'));
-      const events = changeEvents(
-        yaml.isNode(on) ? on.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES }) : on,
-        scope,
-      );
+      const node = scalar(entry(top, 'on'));
+      const on: unknown = yaml.isNode(node) ? node.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES }) : node;
+      const events = changeEvents(on, scope);
       if (!runsForChanges(events, called)) continue;
       const never = neverTrue(events);
       const jobs = deadJobNodes(yaml, doc, never);
@@ -337,7 +336,7 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
         strategy: undefined,
         off: false,
         lost: false,
-        at: ROOT,
+        at: { ...ROOT, triggers: triggersOf(on, scope, called) }, // whether a branch-named --base judges
         vars: new Map(),
         checked: new Set(),
         under: [undefined, undefined],

@@ -15,7 +15,7 @@ import { GITLAB_SHELL, gitlabSteps } from './gitlab-gate.js';
 import { gateChains } from './gate-chains.js';
 import { runContext } from './run-context.js';
 import { checkoutRewrites, earlierAt, fileAt } from './earlier-files.js';
-import type { Place } from '../domain/step-folder.js';
+import { ROOT, type Place } from '../domain/step-folder.js';
 import { readingOf, type ReadText } from './caller-steps.js';
 import { everyLeg, legsOf } from './leg-steps.js';
 import { writesReach } from './written-reach.js';
@@ -144,7 +144,11 @@ async function stepsGateAt(
       const text = bash ? bashEnvFirst(script, step.vars) : script;
       // A git program an earlier step set: the chain's git commands before the audit may run it (shell-gate.ts).
       const m = step.gitProgram ? { ...mode, gitProgram: true } : mode;
-      if (!asked.has(key)) asked.set(key, stepGatesAt(read, tip, { ...command, text }, m, chain, step.at.roots));
+      if (!asked.has(key))
+        asked.set(
+          key,
+          stepGatesAt(read, tip, { ...command, text }, m, chain, step.at, [step.script, step.envWrites ?? '']),
+        );
       return true;
     };
     // pwsh or cmd running one command alone: its status is the step's, as a POSIX shell without -e.
@@ -167,7 +171,8 @@ async function stepGatesAt(
   command: RunCommand,
   mode: ShellMode,
   chain: ReadonlyMap<string, unknown>,
-  roots: readonly string[] = [''],
+  { roots, triggers }: Place = ROOT,
+  [ran, envWrites]: readonly [string, string] = ['', ''],
 ): Promise<boolean> {
   const run = runContext();
   let used = usedIn.get(run);
@@ -178,7 +183,18 @@ async function stepGatesAt(
     commandFiles(words.join(' '), dir).some((f) => chain.has(f.path));
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     // Each reading memoised with the files it asked for: a step is read again only for other contents.
-    const key = JSON.stringify([mode, command.dir, command.dirUnknown, roots, [...vars], command.text, [...files]]);
+    const key = JSON.stringify([
+      mode,
+      command.dir,
+      command.dirUnknown,
+      roots,
+      triggers,
+      [...vars],
+      command.text,
+      ran,
+      envWrites,
+      [...files],
+    ]);
     let known = used.answers.get(key);
     if (!known) {
       if (used.bytes + key.length > BUDGET) return false;
@@ -190,8 +206,10 @@ async function stepGatesAt(
         dir: command.dirUnknown ? null : command.dir,
         vars,
         files: 0,
+        ran,
+        envWrites,
       };
-      const at = { folder: checkout.dir, roots };
+      const at = { folder: checkout.dir, roots, ...(triggers ? { triggers } : {}) };
       known = { answer: failsWithGitguard(command.text, mode, checkout, at), asked: [...asked] };
       used.answers.set(key, known);
     }

@@ -20,7 +20,7 @@ export function scriptGates(script: string, mode: ShellMode, at: Place = ROOT): 
   const run = runContext();
   let used = usedIn.get(run);
   if (!used) usedIn.set(run, (used = { bytes: 0, answers: new Map() }));
-  const key = `${mode.errexit ? 'e' : ''}${mode.pipefail ? 'p' : ''}\0${JSON.stringify([at.folder, at.roots])}\0${script}`;
+  const key = `${mode.errexit ? 'e' : ''}${mode.pipefail ? 'p' : ''}\0${JSON.stringify([at.folder, at.roots, at.triggers])}\0${script}`;
   const known = used.answers.get(key);
   if (known !== undefined) return known;
   if (used.bytes + script.length > SCRIPT_BUDGET) return false;

@@ -132,7 +132,7 @@ export function verifyGates(args: readonly string[], global: readonly string[] =
   const range = optionsOf(args).get('') ?? [];
   if (!readsCheckout(opts, [], at) || !fixedStart(opts)) return false;
   const dots = range[0]?.match(/^(.*?)\.\.\.?(.*)$/);
-  return !dots || baseGates(dots[1]!.trim() || 'HEAD');
+  return !dots || baseGates(dots[1]!.trim() || 'HEAD', at.triggers);
 }
 
 /** Whether `gitguard audit <args>` (the words after `audit`) fails on an unsigned or unauthorized change. */
@@ -156,7 +156,7 @@ export function auditGates(args: readonly string[], global: readonly string[] = 
   // Only the commits after --base are judged: after the checked-out commit there are none, and a
   // value the run chooses may be that commit (base-revision.ts).
   const from = last('--base');
-  return from === undefined || baseGates(from);
+  return from === undefined || baseGates(from, at.triggers);
 }
 
 /** gitguard's own GitHub Action (`uses: <owner>/gitguard@<ref>`, action.yml at the repository's root). */
@@ -249,17 +249,31 @@ const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
  * `declare "$n=x"`, `let` and `(( ))` on an expanded name, `${!n}`): a script with one keeps its
  * variables unknown.
  */
+/** INDIRECT's parts but for `source` and `.`: what sets a variable without naming it other than a sourced file. */
+const UNNAMED_SETTERS = [
+  String.raw`(?:^|[\s;&|(){}\x60])(?:eval|read|readarray|mapfile|getopts|let)(?=[\s;&|)]|$)`,
+  String.raw`\bprintf\s+(?:-\S+\s+)*-v`,
+  String.raw`\b(?:export|declare|typeset|local|readonly)\s+(?:-\S*\s+)*[^A-Za-z_\s;&|)]`,
+  String.raw`\(\(|\$\{!`,
+];
 const INDIRECT = new RegExp(
   [
-    String.raw`(?:^|[\s;&|(){}\x60])(?:source|eval|read|readarray|mapfile|getopts|let)(?=[\s;&|)]|$)`,
+    String.raw`(?:^|[\s;&|(){}\x60])source(?=[\s;&|)]|$)`,
     // `.` sources a file only as a command's name (`. ./env.sh`, `X=1 . f`, `if . f`), not as a word (`audit .`).
     String.raw`(?:^|[;&|(){}\x60!]|\b(?:then|do|else|if|elif|while|until|command|builtin|exec|time)\b)[ \t]*(?:-\w+[ \t]+)*(?:[A-Za-z_]\w*=\S*[ \t]+)*\.(?=[\s;&|)]|$)`,
-    String.raw`\bprintf\s+(?:-\S+\s+)*-v`,
-    String.raw`\b(?:export|declare|typeset|local|readonly)\s+(?:-\S*\s+)*[^A-Za-z_\s;&|)]`,
-    String.raw`\(\(|\$\{!`,
+    ...UNNAMED_SETTERS,
   ].join('|'),
   'm',
 );
+/**
+ * INDIRECT in the texts run before a checkout file (withForgeBasesOwned `ran`): a file they source
+ * is one of them, read at the commit before the file (checkout-runs.ts; one not read runs no gate),
+ * so only the other setters count.
+ */
+const INDIRECT_BUT_SOURCED = new RegExp(UNNAMED_SETTERS.join('|'), 'm');
+/** Whether `text` may set a variable without naming it (INDIRECT); `sourced` false: a file it sources aside. */
+export const setsUnnamed = (text: string, sourced = true): boolean =>
+  (sourced ? INDIRECT : INDIRECT_BUT_SOURCED).test(text);
 
 /**
  * A value the shell reads back as the same words wherever it is written in: no quote, `$`, backslash,
@@ -321,22 +335,29 @@ export function withFixedIds(written: string, given: ReadonlyMap<string, string>
  * `$GITHUB_BASE_REF`) that the job sets itself renamed to a variable nobody knows: one the CI file's
  * variables or an earlier step's `$GITHUB_ENV` lines name, or the script names other than to read it
  * (`CI_COMMIT_BEFORE_SHA=HEAD`, `export`, `unset`) or may set without naming it (INDIRECT: `read`,
- * `eval`, a sourced file). Read then as any variable (base-revision.ts): no gate.
+ * `eval`, a sourced file); `ran`: the texts run before it in the job (the step's script that runs
+ * this file, the files read before), which count as the script does; `sourcesRead`: the files the
+ * script sources were read and set none (sourced-bases.ts), so its `.`/`source` set nothing. Read
+ * then as any variable (base-revision.ts): no gate.
  */
 export function withForgeBasesOwned(
   script: string,
   vars: ReadonlyMap<string, string> = new Map(),
   earlier = '',
+  ran = '',
+  sourcesRead = false,
 ): string {
   let out = script;
-  const indirect = INDIRECT.test(script);
+  // What ran before in the job (the step that runs this file) sets by name or may set without one (`eval`).
+  const indirect = setsUnnamed(script, !sourcesRead) || INDIRECT_BUT_SOURCED.test(ran);
   for (const name of FORGE_BASE_NAMES) {
     const use = new RegExp(String.raw`\$\{${name}\}|\$${name}(?!\w)`, 'g');
     // `${X:-default}` and `${X-default}` read X too (base-revision.ts: a forge id with another as its default).
     const withDefault = new RegExp(String.raw`\$\{${name}(?=:?-)`, 'g');
     const named = new RegExp(String.raw`(?<![\w-])${name}(?!\w)`);
     if (out.search(use) < 0 && out.search(withDefault) < 0) continue;
-    if (indirect || vars.has(name) || named.test(earlier) || named.test(out.replace(use, '').replace(withDefault, '')))
+    const said = `${earlier}\n${ran}`.replace(use, '').replace(withDefault, '');
+    if (indirect || vars.has(name) || named.test(said) || named.test(out.replace(use, '').replace(withDefault, '')))
       out = out.replace(use, `$${name}_SET_BY_JOB`).replace(withDefault, `\${${name}_SET_BY_JOB`);
   }
   return out;

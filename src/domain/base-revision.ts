@@ -10,6 +10,8 @@
 // match (`HEA[D]`), a message search (`:/msg`). Variables the CI file gives a known value are written in
 // before this reading (audit-options.ts withFixedIds), so `env: BASE: <full id>` gates.
 
+import { ANY_BRANCH, branchBaseJudges, type BaseTriggers } from './base-triggers.js';
+
 /** GitHub's (and Gitea's, Forgejo's) members of the event for the commit a push, pull request or merge group starts from. */
 const FORGE_BASE_MEMBER = String.raw`(?:github|gitea|forgejo)\.event\.(?:before|pull_request\.base\.sha|merge_group\.base_sha)`;
 /**
@@ -46,7 +48,14 @@ const FORGE_BASE_ID = new RegExp(
 );
 /** A forge variable or expression holding the target branch's name, as the fetched remote branch. */
 const FORGE_BASE_BRANCH = new RegExp(
-  String.raw`^(?:refs/remotes/)?origin/(?:${variable(FORGE_BASE_NAMES.slice(3))}|\$\{\{\s*github\.base_ref\s*\}\})$`,
+  String.raw`^(?:refs/remotes/)?origin/(?:${variable(['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME'])}|\$\{\{\s*github\.base_ref\s*\}\})$`,
+);
+/**
+ * The default branch the forge names, as the fetched remote branch (`origin/$CI_DEFAULT_BRANCH`,
+ * `origin/${{ github.event.repository.default_branch }}`): a branch a push moves (base-triggers.ts).
+ */
+const FORGE_DEFAULT_BRANCH = new RegExp(
+  String.raw`^(?:refs/remotes/)?origin/(?:${variable(['CI_DEFAULT_BRANCH'])}|\$\{\{\s*(?:github|gitea|forgejo)\.event\.repository\.default_branch\s*\}\})$`,
 );
 
 /**
@@ -74,12 +83,16 @@ const REVISION = /^([^~^:@{}\s]*)((?:~\d*|\^\d*|\^\{(?:commit|tag|object)?\})*)$
 /** A full object id (SHA-1's 40 hex digits or SHA-256's 64): no push can make one name the checked-out commit. */
 const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 
+/** A name a fetch, merge or rebase points at a commit of its own (`FETCH_HEAD`, `ORIG_HEAD`, `origin/HEAD`), in any case. */
+const MOVED_REF = /(?:^|[/_])head$/i;
+
 /**
  * Whether the literal revision `rev` names a commit before the checked-out one that git reads one
  * way: `HEAD` moved back along first parents (`HEAD~5`, `HEAD^`, `HEAD~`, `HEAD^1`), or anything from
  * a full object id. Not a ref name (`main`, `origin/main`, `v1`, `refs/heads/x`, `head` in another
  * case): actions/checkout points the pushed branch (`x`, `origin/x`) at the pushed commit, GitLab
- * fetches it to `origin/x`, a tag the change pushes may name it; not an abbreviated id, which git
+ * fetches it to `origin/x`, a tag the change pushes may name it (a branch's name gates only on the
+ * runs base-triggers.ts reads, branchOf); not an abbreviated id, which git
  * takes for any commit whose id starts so (a change can be retried until its id has a 7-digit
  * prefix); not `HEAD^2`, the second parent (a pull request's test merge's is the change's tip).
  */
@@ -98,13 +111,44 @@ function literalGates(rev: string): boolean {
 }
 
 /**
+ * The branch a literal revision names where it moves no commit back (`origin/main`, `main^{}`,
+ * `refs/remotes/origin/main~0`): one a push may move to the checked-out commit (base-triggers.ts).
+ * Undefined: a full object id, a tag (`refs/tags/v1`), a move back (`origin/main~1`, read as `HEAD~1`).
+ */
+function branchOf(rev: string): string | undefined {
+  const m = REVISION.exec(rev);
+  if (!m) return undefined;
+  const [, name, moves] = m;
+  // Not a branch: an id, whole or abbreviated (git takes a name of 4 or more hex digits for an id where
+  // no ref has it), a tag (one the change may push), a name git or a fetch points at a commit of its
+  // own (`FETCH_HEAD`, `origin/HEAD`, `head`), a name that is not a plain ref name.
+  if (!name || /^[0-9a-f]{4,}$/i.test(name) || /^(?:refs\/)?tags\//i.test(name) || MOVED_REF.test(name))
+    return undefined;
+  if (
+    !/^[\w.][\w./-]*$/.test(name) ||
+    name.includes('//') ||
+    name.includes('..') ||
+    name.endsWith('/') ||
+    name.endsWith('.lock')
+  )
+    return undefined;
+  const steps = [...moves!.replace(/\^\{\w*\}/g, '').matchAll(/[~^](\d*)/g)];
+  return steps.some(([, n]) => n === '' || Number(n) > 0) ? undefined : name;
+}
+
+/**
  * Whether `--base value` (a word as the shell hands it on, quotes read) makes gitguard judge the
- * change: a forge's base (forgeBase) or a literal revision before HEAD (literalGates). Any `$`,
+ * change: a forge's base (forgeBase) or a literal revision before HEAD (literalGates); one naming a
+ * branch (`origin/main`, `origin/$CI_DEFAULT_BRANCH`) only on the runs `triggers` gives where that
+ * branch is not the one pushed (base-triggers.ts; none given: no run known, no gate). Any other `$`,
  * backquote or `(` left is a value the run chooses.
  */
-export function baseGates(value: string): boolean {
+export function baseGates(value: string, triggers?: BaseTriggers): boolean {
   const v = value.trim();
+  if (FORGE_DEFAULT_BRANCH.test(v)) return branchBaseJudges(ANY_BRANCH, triggers);
   if (forgeBase(v)) return true;
   if (/[$`(){}]/.test(v.replace(/\^\{(?:commit|tag|object)?\}/g, ''))) return false;
-  return literalGates(v);
+  if (literalGates(v)) return true;
+  const branch = branchOf(v);
+  return branch !== undefined && branchBaseJudges(branch, triggers);
 }

@@ -12,6 +12,7 @@ import { makeScript } from './make-recipe.js';
 import { packageScript, scriptRunner, scriptsOf } from './package-run.js';
 import { programInOption } from './inline-code.js';
 import { withForgeBasesOwned } from './audit-options.js';
+import { sourcesLeaveBases } from './sourced-bases.js';
 import {
   noExec,
   quote,
@@ -41,9 +42,28 @@ function textAt(raw: string | undefined, co: Checkout): string | undefined {
   const p = pathOf(raw, co);
   if (p === undefined || (co.files += 1) > MAX_FILES) return undefined;
   const o = co.read(p);
-  // A forge's base variable the file or the step sets is no longer the forge's (audit-options.ts).
   const ok = o && typeof o === 'object' && o.text.length <= MAX_FILE && o.text.length > 0;
-  return ok ? withForgeBasesOwned(o.text, co.vars) : undefined;
+  return ok ? owned(o.text, co, true) : undefined;
+}
+
+/**
+ * A text of the checkout (a file, a make recipe, a package script) as it runs after what ran before
+ * it (Checkout `ran`, `envWrites`): a forge's base variable the job, the step or a text read before
+ * sets (`export CI_COMMIT_BEFORE_SHA=HEAD; bash ci/gate.sh`) is no longer the forge's (audit-options.ts).
+ */
+function owned(text: string, co: Checkout, shellFile = false): string {
+  const ran = co.ran ?? '';
+  // A file a shell file sources from where it starts that sets no forge base variable keeps them the
+  // forge's (sourced-bases.ts); a make recipe's or package script's folder is its own: not read so.
+  const sourced =
+    shellFile &&
+    sourcesLeaveBases(text, (raw) => {
+      const p = pathOf(raw, co);
+      const o = p === undefined || (co.files += 1) > MAX_FILES ? undefined : co.read(p);
+      return o && typeof o === 'object' && o.text.length <= MAX_FILE ? o.text : undefined;
+    });
+  co.ran = `${ran}\n${text}`;
+  return withForgeBasesOwned(text, co.vars, co.envWrites, ran, sourced);
 }
 
 /** How `shell flags...` starts a script: errexit and pipefail from its flags; undefined: an option not read. */
@@ -164,7 +184,7 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
     via >= 0 && !args[via]!.startsWith('-')
       ? scriptRunner(args[via]!.replace(/(?<=.)@[^/]*$/, ''), args.slice(via + 1), names)
       : scriptRunner(name, args, names);
-  if (runner !== undefined) return runner === 'unfollowed' ? runner : { text: runner.script, mode: PLAIN };
+  if (runner !== undefined) return runner === 'unfollowed' ? runner : { text: owned(runner.script, co), mode: PLAIN };
   if (MAKES.has(tool) || MANAGERS.has(tool)) {
     // A makefile or package.json past MAX_FILE is not followed either (a 2 MB line cost the reading minutes).
     const read = (p: string): FileAt => {
@@ -174,7 +194,7 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
     const dir = co.dir ?? '';
     const s = MAKES.has(tool) ? makeScript(args, read, dir, co.vars) : packageScript(tool, args, read, dir);
     if (s === 'unread' || s === 'unfollowed' || (s !== undefined && co.dir === null)) return 'unfollowed';
-    if (s !== undefined) return { text: s.script, mode: PLAIN };
+    if (s !== undefined) return { text: owned(s.script, co), mode: PLAIN };
   }
   // `perl -pi -e '...' ci/gate.sh` edits the file it names: it runs none (inline-code.ts programInOption).
   if (programInOption(name, args)) return undefined;

@@ -8,7 +8,8 @@
 // (an `if:` on `github.actor`) counts as running: the runner could run it.
 
 import { RE2JS } from 're2js';
-import { eventsOf } from './actions-run.js';
+import { eventsOf, runsForChanges } from './actions-run.js';
+import { workflowTriggers, type BaseTriggers } from './base-triggers.js';
 
 /** GitHub's filter pattern as a RegExp over a whole ref name (a branch's name without refs/heads/). */
 function filterPattern(pattern: string): Linear {
@@ -348,3 +349,26 @@ export function changesNever(changes: unknown, files: readonly string[] | undefi
   if (globs.some((g) => g === undefined)) return false;
   return !startsForMost(files, (f) => globs.some((g) => g!.test(f)));
 }
+
+/**
+ * The protected branches (`branches`) the branch filter of `event` in `on:` lets run; undefined: no
+ * names known (outside a walk), any.
+ */
+function branchesRun(on: unknown, event: string, branches: readonly string[] | undefined): string[] | undefined {
+  if (branches === undefined) return undefined;
+  const filter = get(on, event);
+  const only = get(filter, 'branches');
+  const ignore = get(filter, 'branches-ignore');
+  if (only === undefined && ignore === undefined) return [...branches];
+  const match = matcher(listOf(only ?? ignore));
+  return branches.filter((b) => match(b) === (only !== undefined));
+}
+
+/** The runs (base-triggers.ts) a workflow's `on:` (parsed, maps as Map) starts for a change; `called`: a reusable workflow. */
+export const triggersOf = (on: unknown, scope: GateScope, called: boolean): BaseTriggers =>
+  workflowTriggers(
+    changeEvents(on, scope),
+    (e) => branchesRun(on, e, scope.branches),
+    called,
+    (e) => !runsForChanges([e]),
+  );

@@ -34,7 +34,7 @@ export function failsWithGitguard(script: string, mode: ShellMode, checkout?: Ch
     // With the checkout read, a folder of it gates where git opens the checkout from there (step-folder.ts).
     const place = at ?? { folder: checkout ? checkout.dir : '', roots: [''] };
     const opens = checkout && ((f: string): boolean => checkoutOpens(f, (p) => checkout.read(p)));
-    const folders = new FolderTable(place.roots, opens);
+    const folders = new FolderTable(place.roots, opens, place.triggers);
     // A shell started through a link climbs from where it leads (`cd ..`): its folder is not known
     // (without the checkout read, none under a root is).
     const real = checkout

@@ -253,6 +253,15 @@ export interface Checkout {
   goMoved?: boolean;
   /** The fetch-and-run lines the start's CI ran (fetched-code.ts): they keep the gate. */
   fetches?: ReadonlySet<string>;
+  /** The scripts of earlier steps that write `$GITHUB_ENV`: a forge base variable they name is the job's (audit-options.ts). */
+  envWrites?: string;
+  /**
+   * What ran before the text read now: the step's script and the checkout's texts read so far. A forge
+   * base variable one of them names other than to read it (`export CI_COMMIT_BEFORE_SHA=HEAD; bash
+   * ci/gate.sh`), or may set without naming it (`eval`, `read`, `source`), is the job's in each text
+   * read after (audit-options.ts withForgeBasesOwned).
+   */
+  ran?: string;
   /** Told each text an earlier step's reading judges, with its folder (depth 0: the step's own script). */
   judged?: (script: string, dir: string | null, depth: number) => void;
 }

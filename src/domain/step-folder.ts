@@ -9,6 +9,7 @@
 // `popd`, a `working-directory:` expression) gates nothing.
 import { posix } from 'node:path';
 import { gitSubcommand } from './git-options.js';
+import type { BaseTriggers } from './base-triggers.js';
 
 /** Where a command runs (null: not known) and where the checkouts of the change lie. */
 export interface Place {
@@ -18,6 +19,8 @@ export interface Place {
   opens?: (folder: string) => boolean;
   /** A folder this run made with `mkdir` (no link, none before it: madeFolder), whose `..` is where mkdir ran. */
   made?: string;
+  /** The runs the step has for a change (base-triggers.ts): whether a `--base` naming a branch judges it; none: not known. */
+  triggers?: BaseTriggers;
 }
 
 /** A step with no `working-directory:` in a job that checks out the change at the workspace's root. */
@@ -181,6 +184,7 @@ export class FolderTable {
   constructor(
     readonly roots: readonly string[],
     private opens?: (folder: string) => boolean,
+    private readonly triggers?: BaseTriggers,
   ) {}
 
   /**
@@ -240,6 +244,7 @@ export class FolderTable {
       roots: this.roots,
       ...(this.opens ? { opens: this.opens } : {}),
       ...(made >= 0 ? { made: this.folders[made]! } : {}),
+      ...(this.triggers ? { triggers: this.triggers } : {}),
     };
   }
 }
