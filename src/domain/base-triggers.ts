@@ -16,6 +16,12 @@ export interface BaseTriggers {
   pushed: readonly string[] | 'any';
   /** Whether some run is for a change proposed to a branch (pull request, merge group, merge request). */
   proposed: boolean;
+  /**
+   * The protected branches (the policy's, those a gate must run for): only such a branch stays where
+   * the run found it; any other the change's author may point at the change itself (`git push origin
+   * HEAD:evil` before the run fetches it). Undefined: none known.
+   */
+  protectedBranches?: readonly string[];
 }
 
 /** A branch-named `--base` that may name any branch: the default branch the forge names (`origin/$CI_DEFAULT_BRANCH`). */
@@ -37,10 +43,12 @@ function mayBe(name: string, pushed: string): boolean {
 }
 
 /**
- * Whether a `--base` naming the branch `name` judges the change on some run `triggers` gives: a run
- * for a proposed change, or a push to a branch it does not name. Runs not known: none.
+ * Whether a `--base` naming the branch `name` judges the change on some run `triggers` gives: a
+ * protected branch, on a run for a proposed change or a push to a branch it does not name. Runs not
+ * known: none.
  */
 export function branchBaseJudges(name: string, triggers: BaseTriggers = UNKNOWN): boolean {
+  if (!(triggers.protectedBranches ?? []).some((b) => mayBe(name, b))) return false;
   if (triggers.proposed) return true;
   return triggers.pushed !== 'any' && triggers.pushed.some((b) => !mayBe(name, b));
 }
@@ -59,6 +67,7 @@ export function workflowTriggers(
   pushes: (event: string) => readonly string[] | undefined,
   called: boolean,
   noChange: (event: unknown) => boolean,
+  protectedBranches?: readonly string[],
 ): BaseTriggers {
   if (events === undefined || called) return UNKNOWN;
   const pushed = new Set<string>();
@@ -73,5 +82,5 @@ export function workflowTriggers(
     if (branches === undefined) any = true;
     else for (const b of branches) pushed.add(b);
   }
-  return { pushed: any ? 'any' : [...pushed], proposed };
+  return { pushed: any ? 'any' : [...pushed], proposed, ...(protectedBranches ? { protectedBranches } : {}) };
 }

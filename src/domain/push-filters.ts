@@ -371,4 +371,5 @@ export const triggersOf = (on: unknown, scope: GateScope, called: boolean): Base
     (e) => branchesRun(on, e, scope.branches),
     called,
     (e) => !runsForChanges([e]),
+    scope.branches,
   );

@@ -46,8 +46,6 @@ const lost: Array<[string, Files, Files]> = [
   ['--base $(cat .base)', GH_BEFORE, gh('npx gitguard audit --base $(cat .base)')],
   ['--base "refs/heads/$BRANCH"', GH_BEFORE, gh('npx gitguard audit --base "refs/heads/$GITHUB_REF_NAME"')],
   ['--base FETCH_HEAD', GH_BEFORE, gh('npx gitguard audit --base FETCH_HEAD')],
-  // A push to main points origin/main at the pushed commit (redteam217: any branch name may be HEAD).
-  ['--base origin/main', GH_BEFORE, gh('npx gitguard audit --base origin/main')],
   ['--base ORIG_HEAD', GH_BEFORE, gh('npx gitguard audit --base ORIG_HEAD')],
   ['--base origin/HEAD', GH_BEFORE, gh('npx gitguard audit --base origin/HEAD')],
   ['--base HEA[D] (a glob the checkout may match)', GH_BEFORE, gh('npx gitguard audit --base HEA[D]')],
@@ -82,6 +80,9 @@ for (const [name, before, after] of lost)
   test(`a --base the change chooses: ${name}: ci-gate-kept fails`, batch.add(before, after, false));
 
 const kept: Array<[string, Files, Files]> = [
+  // A push to main points origin/main at the pushed commit, but this workflow runs on pull requests
+  // too, where the protected main is the target the change is judged against (base214).
+  ['--base origin/main (push and pull_request)', GH_BEFORE, gh('npx gitguard audit --base origin/main')],
   ['--base ${{ github.event.before }}', GH_BEFORE, gh('npx gitguard audit --base ${{ github.event.before }}')],
   [
     'env: BEFORE: ${{ github.event.before }}',

@@ -46,6 +46,12 @@ const READS_BASE_REF = '#!/bin/sh\nset -e\nnpx gitguard audit --base "origin/$GI
 const batch = gateBatch();
 
 const lost: Array<[string, Files, Files]> = [
+  // Only a protected branch stays where the run found it: any other the change's author may push at
+  // the change itself before the run fetches it (`git push origin HEAD:evil`), and a tag the same way.
+  ['on: pull_request, --base origin/evil (not protected)', gh(PR, AUDIT), gh(PR, `${AUDIT} --base origin/evil`)],
+  ['on: [push, pull_request], --base v9 (a tag or branch)', gh(BOTH, AUDIT), gh(BOTH, `${AUDIT} --base v9`)],
+  ['on: pull_request, --base 9b1c9 (an abbreviated id)', gh(PR, AUDIT), gh(PR, `${AUDIT} --base 9b1c9`)],
+  ['on: pull_request, --base refs/tags/v1', gh(PR, AUDIT), gh(PR, `${AUDIT} --base refs/tags/v1`)],
   [
     'on: push: branches: [main], --base origin/main',
     gh(PUSH_MAIN, AUDIT),
@@ -110,6 +116,9 @@ for (const [name, before, after] of lost)
 // Lost before this change too (an expression is a value the run chooses; `eval` of a checkout file
 // runs what the reading does not follow): kept lost.
 const alsoLost: Array<[string, Files, Files]> = [
+  // A move back from a name is no gate (redteam217's reading: only HEAD's moves and full ids), though
+  // on a push to main it is HEAD~1.
+  ['on: push, --base origin/main~1', gh(PUSH, AUDIT), gh(PUSH, `${AUDIT} --base origin/main~1`)],
   [
     'on: push, --base origin/${{ github.event.repository.default_branch }}',
     gh(PUSH, AUDIT),
@@ -142,7 +151,6 @@ const kept: Array<[string, Files, Files]> = [
   ['on: pull_request, --base origin/main', gh(PR, AUDIT), gh(PR, `${AUDIT} --base origin/main`)],
   ['on: [push, pull_request], --base origin/main', gh(BOTH, AUDIT), gh(BOTH, `${AUDIT} --base origin/main`)],
   ['on: merge_group, --base origin/main', gh(' merge_group', AUDIT), gh(' merge_group', `${AUDIT} --base origin/main`)],
-  ['on: push, --base origin/main~1 (read as HEAD~1)', gh(PUSH, AUDIT), gh(PUSH, `${AUDIT} --base origin/main~1`)],
   [
     'on: push, --base ${{ github.event.before }}',
     gh(PUSH, AUDIT),

@@ -389,12 +389,6 @@ const GL_SHAPES: Array<[string, Files]> = [
     },
   ],
   [
-    'fetch the default branch, --base origin/$CI_DEFAULT_BRANCH',
-    {
-      [GL]: 'gitguard:\n  image: node:20\n  variables:\n    GIT_DEPTH: 0\n  script:\n    - git fetch origin "$CI_DEFAULT_BRANCH"\n    - npx gitguard audit --base "origin/$CI_DEFAULT_BRANCH"\n',
-    },
-  ],
-  [
     'GIT_SUBMODULE_STRATEGY recursive',
     {
       ...SUBS,
@@ -458,6 +452,15 @@ const glBase = (base: string, vars = '', before = ''): Files => ({
 });
 const FALLBACK = '${CI_MERGE_REQUEST_DIFF_BASE_SHA:-$CI_COMMIT_BEFORE_SHA}';
 const LOST: Array<[string, Files, Files]> = [
+  // On a push to the default branch GitLab's runner fetches it at the pushed commit: the range is
+  // empty (base214); a GitLab job's pipelines are not read for it, so no gate.
+  [
+    'GitLab: fetch the default branch, --base origin/$CI_DEFAULT_BRANCH',
+    PLAIN_GL,
+    {
+      [GL]: 'gitguard:\n  image: node:20\n  variables:\n    GIT_DEPTH: 0\n  script:\n    - git fetch origin "$CI_DEFAULT_BRANCH"\n    - npx gitguard audit --base "origin/$CI_DEFAULT_BRANCH"\n',
+    },
+  ],
   ['|| with the head sha', BASE, EXPR('github.event.pull_request.head.sha || github.event.before')],
   ['|| with github.sha', BASE, EXPR('github.event.before || github.sha')],
   ["|| with 'HEAD'", BASE, EXPR("github.event.before || 'HEAD'")],
