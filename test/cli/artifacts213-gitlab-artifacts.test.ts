@@ -9,7 +9,8 @@
 // MkdirAll, then the entry opened by name), and its uploader matches a pattern with doublestar's Glob,
 // which goes into a link: a pattern, or two paths one at or under the other (in one job or two), may
 // write anywhere. GitHub's download-artifact: a `path:` of the workspace with `pattern:`,
-// `merge-multiple:`, `run-id:` is read by its `path:` (action-writes.ts), none given loses the gate.
+// `merge-multiple:`, `run-id:` is read by its `path:` (action-writes.ts), none given loses the gate,
+// nor does any path keep it for v4.0.0 to v4.1.2, which write an entry's `..` name as it is.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
@@ -182,9 +183,11 @@ describe('artifacts213: GitLab artifacts written where the gate reads lose it', 
 // write under its `path:`; no `path:` writes the workspace. An unknown remote action before the gate
 // (one that may restore a cache) is no gate with a start that does not run it.
 const NPX = runStep('npx gitguard audit');
-const dl = (inputs: string): string =>
-  `      - uses: actions/download-artifact@v4\n        with:\n${inputs.replace(/^/gm, '          ')}\n`;
+const dl = (inputs: string, v = 'v4'): string =>
+  `      - uses: actions/download-artifact@${v}\n        with:\n${inputs.replace(/^/gm, '          ')}\n`;
 const GH_KEPT: Array<[string, Files]> = [
+  ['v4.1.3 (names checked) into dist/', checkoutJob(dl('name: dist\npath: dist/', 'v4.1.3'), NPX)],
+  ['v4.1.8 into dist/', checkoutJob(dl('name: dist\npath: dist/', 'v4.1.8'), NPX)],
   [
     'pattern and merge-multiple into dist/',
     checkoutJob(dl('pattern: build-*\nmerge-multiple: true\npath: dist/'), NPX),
@@ -198,6 +201,9 @@ const GH_KEPT: Array<[string, Files]> = [
   ],
 ];
 const GH_LOST: Array<[string, Files]> = [
+  // v4.0.0 to v4.1.2 write an entry's `../` or absolute name as it is (CVE-2024-42471).
+  ['v4.1.2 into dist/', checkoutJob(dl('name: dist\npath: dist/', 'v4.1.2'), NPX)],
+  ['v4.0.0 into dist/', checkoutJob(dl('name: dist\npath: dist/', 'v4.0.0'), NPX)],
   ['pattern, merge-multiple, no path', checkoutJob(dl('pattern: build-*\nmerge-multiple: true'), NPX)],
   ['another run, no path', checkoutJob(dl('name: dist\nrun-id: 1234\ngithub-token: ${{ secrets.T }}'), NPX)],
   ['pattern into node_modules/', checkoutJob(dl('pattern: mods-*\npath: node_modules/'), NPX)],
