@@ -49,18 +49,21 @@ const sides = (c: Case): [Files, Files] => [
   { ...c.files, [GL]: `${c.head ?? ''}${c.jobs}${c.gate}${c.gateKeys ?? ''}` },
 ];
 
+/** A case whose gate job has `gateKeys` under it. */
+const keyed = (name: string, gate: string, gateKeys: string, jobs: string): Case => ({ name, gate, gateKeys, jobs });
+
 const KEPT: Case[] = [
   {
     name: "README's job (needs: []) after a build uploading node_modules/",
     gate: README_JOB,
     jobs: build(PATHS('node_modules/')),
   },
-  {
-    name: 'the old README job with dependencies: [] after node_modules/',
-    gate: OLD_JOB,
-    gateKeys: '  dependencies: []\n',
-    jobs: build(PATHS('node_modules/')),
-  },
+  keyed(
+    'the old README job with dependencies: [] after node_modules/',
+    OLD_JOB,
+    '  dependencies: []\n',
+    build(PATHS('node_modules/')),
+  ),
   {
     name: 'the old README job in a stage before the build',
     head: 'stages: [audit, build, test]\n',
@@ -68,18 +71,18 @@ const KEPT: Case[] = [
     gateKeys: '  stage: audit\n',
     jobs: build(PATHS('node_modules/', '.npmrc')),
   },
-  {
-    name: 'needs: the build with artifacts: false',
-    gate: OLD_JOB,
-    gateKeys: '  needs:\n    - job: build\n      artifacts: false\n',
-    jobs: build(PATHS('node_modules/')),
-  },
-  {
-    name: 'needs: a lint job only, the build uploads node_modules/',
-    gate: OLD_JOB,
-    gateKeys: '  needs: [lint]\n',
-    jobs: `lint:\n  stage: build\n  script:\n    - npm run lint\n${build(PATHS('node_modules/'))}`,
-  },
+  keyed(
+    'needs: the build with artifacts: false',
+    OLD_JOB,
+    '  needs:\n    - job: build\n      artifacts: false\n',
+    build(PATHS('node_modules/')),
+  ),
+  keyed(
+    'needs: a lint job only, the build uploads node_modules/',
+    OLD_JOB,
+    '  needs: [lint]\n',
+    `lint:\n  stage: build\n  script:\n    - npm run lint\n${build(PATHS('node_modules/'))}`,
+  ),
   { name: 'a direct call after dist/ and coverage/', gate: DIRECT, jobs: build(PATHS('dist/', 'coverage')) },
   {
     name: 'a direct call after two jobs uploading dist/ and public/',
@@ -139,18 +142,18 @@ const LOST: Case[] = [
     jobs: build(PATHS('dist/')),
     links: { dist: 'node_modules' },
   },
-  {
-    name: 'dependencies: [build] after node_modules/.bin',
-    gate: DIRECT,
-    gateKeys: '  dependencies: [build]\n',
-    jobs: build(PATHS('node_modules/.bin/')),
-  },
-  {
-    name: 'needs: the build with artifacts: true after package.json',
-    gate: DIRECT,
-    gateKeys: '  needs:\n    - job: build\n      artifacts: true\n',
-    jobs: build(PATHS('package.json')),
-  },
+  keyed(
+    'dependencies: [build] after node_modules/.bin',
+    DIRECT,
+    '  dependencies: [build]\n',
+    build(PATHS('node_modules/.bin/')),
+  ),
+  keyed(
+    'needs: the build with artifacts: true after package.json',
+    DIRECT,
+    '  needs:\n    - job: build\n      artifacts: true\n',
+    build(PATHS('package.json')),
+  ),
   {
     name: 'default: artifacts of node_modules/ a build job takes',
     gate: DIRECT,
