@@ -36,7 +36,7 @@ import { imagesLose, nodeValue, templateChanged, UNREADABLE } from './ci-images.
 import { trustedImages } from './trusted-actions.js';
 import { gitlabFetches } from './vouched-fetches.js';
 import { gitlabCacheRestores } from '../domain/cache-restores.js';
-import { artifactDownloads, type ArtifactJob } from '../domain/artifact-downloads.js';
+import { artifactDownloads, uploadOf, type ArtifactJob } from '../domain/artifact-downloads.js';
 import { restoredBy } from '../domain/checkout-writes.js';
 import { earliersOf, type EarlierResult } from '../domain/earlier-steps.js';
 
@@ -307,7 +307,8 @@ export async function gitlabSteps(
       const reports = a instanceof Map ? (a as Map<unknown, unknown>).get('reports') : a;
       const stage = value(lookup(jobs, 'stage', 0), 'stage');
       if (reports !== undefined && (!(reports instanceof Map) || reports.has('dotenv'))) dotenv.push({ name, stage });
-      uploads.push({ name, stage, artifacts: artifactsOf(jobs) });
+      const paths = uploadOf(artifactsOf(jobs), UNREADABLE);
+      if (paths.length) uploads.push({ name, stage, paths });
     }
     const named = [...(stagesListed() ?? [])].filter((n): n is string => n !== '.pre' && n !== '.post');
     const stageOrder = stagesListed() && ['.pre', ...named, '.post'];
@@ -339,7 +340,6 @@ export async function gitlabSteps(
             order,
             uploads.filter((d) => d.name !== name),
             stageOrder,
-            UNREADABLE,
           ),
         )
       )

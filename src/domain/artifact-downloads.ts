@@ -22,9 +22,9 @@ import { LOOKUP_NAME, workspacePaths } from './action-writes.js';
 import { restoreApart } from './restore-apart.js';
 import type { Earlier, EarlierResult } from './earlier-steps.js';
 
-/** A job of the configuration with its `artifacts:` values (each definition's, plain; `unread` for one not read). */
+/** A job of the configuration with the paths its artifacts upload (uploadOf: none left out). */
 export interface ArtifactJob extends DotenvJob {
-  artifacts: readonly unknown[];
+  paths: readonly string[] | 'anywhere';
 }
 
 /** A map's value by key, as a YAML reading gives it (a Map or a plain object). */
@@ -59,24 +59,28 @@ function uploadedPaths(value: unknown, unread: unknown): readonly string[] | 'an
   return [...new Set(out)];
 }
 
+/** The paths a job's `artifacts:` values (each definition's, plain; `unread` for one not read) upload together (uploadedPaths). */
+export function uploadOf(values: readonly unknown[], unread: unknown): readonly string[] | 'anywhere' {
+  const got = values.map((a) => uploadedPaths(a, unread));
+  return got.includes('anywhere') ? 'anywhere' : [...new Set(got.flat())];
+}
+
 /**
  * What the artifacts `job` downloads write before its scripts (`stages`: the stages in order, as
  * dotenvReaches takes them), as an earlier step's reading (earlier-steps.ts EarlierResult): none;
  * `loses`; or a plain restore of their paths, each read at the commit for a link on its way
- * (restore-links.ts). `unread`: the value standing for an `artifacts:` not read.
+ * (restore-links.ts).
  */
 export function artifactDownloads(
   job: JobOrder,
   sources: readonly ArtifactJob[],
   stages: readonly string[] | undefined,
-  unread: unknown,
 ): EarlierResult {
   const paths: string[] = [];
   for (const source of sources) {
-    const got = source.artifacts.map((a) => uploadedPaths(a, unread));
-    if (!got.some((g) => g === 'anywhere' || g.length) || !dotenvReaches(job, [source], stages)) continue;
-    if (got.includes('anywhere')) return { kind: 'loses' };
-    paths.push(...new Set(got.flat()));
+    if (!source.paths.length || !dotenvReaches(job, [source], stages)) continue;
+    if (source.paths === 'anywhere') return { kind: 'loses' };
+    paths.push(...source.paths);
   }
   if (!paths.length) return { kind: 'none' };
   // One path at, above or under another: a link one archive holds, an entry of another written through it.

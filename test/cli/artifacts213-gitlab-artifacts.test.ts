@@ -107,6 +107,12 @@ const KEPT: Case[] = [
 ];
 
 const LOST: Case[] = [
+  {
+    name: 'a gate through a checkout script after node_modules/',
+    gate: 'gitguard:\n  image: node:20\n  script:\n    - bash ci/gate.sh\n',
+    jobs: build(PATHS('node_modules/')),
+    files: { 'ci/gate.sh': 'npx gitguard audit\n' },
+  },
   { name: 'the old README job after node_modules/', gate: OLD_JOB, jobs: build(PATHS('node_modules/')) },
   { name: 'the old README job after untracked: true', gate: OLD_JOB, jobs: build('    untracked: true\n') },
   {
