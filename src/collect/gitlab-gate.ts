@@ -36,6 +36,9 @@ import { imagesLose, nodeValue, templateChanged, UNREADABLE } from './ci-images.
 import { trustedImages } from './trusted-actions.js';
 import { gitlabFetches } from './vouched-fetches.js';
 import { gitlabCacheRestores } from '../domain/cache-restores.js';
+import { artifactDownloads, uploadOf, type ArtifactJob } from '../domain/artifact-downloads.js';
+import { restoredBy } from '../domain/checkout-writes.js';
+import { earliersOf, type EarlierResult } from '../domain/earlier-steps.js';
 
 /** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
 export const GITLAB_SHELL: ShellMode = { errexit: true, pipefail: true };
@@ -160,18 +163,11 @@ export async function gitlabSteps(
      * A job as GitLab's merge keeps it, `default:` and `extends:` included: its script added to the
      * steps; whether it names gitguard elsewhere where it runs.
      */
-    const jobRuns = (name: string, jobs: readonly At[], dotenv: boolean): boolean => {
+    const jobRuns = (name: string, jobs: readonly At[], dotenv: boolean, artifacts: EarlierResult): boolean => {
       const own = definitions(jobs, 0);
       // A template no file here defines (a project or remote include's): its name counts as a mention.
       if (own.some((d) => merge.extended(d).some((n) => !defs.has(n) && GITGUARD.test(n)))) return true;
-      const inherit = lookup(own, 'inherit', 0);
-      const from = inherit && lookup([inherit], 'default', 0);
-      const takes = (key: unknown): boolean =>
-        !from ||
-        (!unknown(from) &&
-          (yaml.isSeq(from.node)
-            ? from.node.items.some((i) => scalar(i, from.doc) === key)
-            : !literally(scalar(from.node, from.doc), false)));
+      const takes = takesOf(own);
       const defaults = definitions(defs.get('default') ?? [], 0);
       const keys = new Set([...own, ...defaults].flatMap((d) => pairs(d).map((p) => p.key)));
       if (defs.has('before_script')) keys.add('before_script');
@@ -193,8 +189,9 @@ export async function gitlabSteps(
       if (lines.includes(undefined)) return true;
       const vars = variablesOf(new Map([['variables', jobVariables(jobs, own)]]), globals);
       const script = lines.join('\n');
-      const before = ownEarlier(script, ROOT.folder, gitlabFetches(name, vars));
-      const written = runGateLost(undefined, script, before, ROOT.folder);
+      // The artifacts it downloads are written before its scripts, as a restore (domain/artifact-downloads.ts).
+      const before = [...earliersOf(artifacts), ...ownEarlier(script, ROOT.folder, gitlabFetches(name, vars))];
+      const written = runGateLost(restoredBy(undefined, [artifacts]), script, before, ROOT.folder);
       out.steps.push({
         job: name,
         script,
@@ -214,6 +211,7 @@ export async function gitlabSteps(
           vars.has('SHELLOPTS') ||
           vars.has('BASHOPTS') ||
           dotenv ||
+          artifacts.kind === 'loses' ||
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
           includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||
           changesLaterSteps(ownBefore(script) ?? '', false, false, gitlabFetches(name, vars)) ||
@@ -250,6 +248,28 @@ export async function gitlabSteps(
         }),
     });
     /** The job's `image:` and `services:` as GitLab's merge keeps them (a reference to nothing here: unknown). */
+    /** Whether a job (its definitions `own`) takes a key from `default:`: its `inherit: default:` says so. */
+    const takesOf = (own: readonly At[]): ((key: unknown) => boolean) => {
+      const inherit = lookup(own, 'inherit', 0);
+      const from = inherit && lookup([inherit], 'default', 0);
+      return (key) =>
+        !from ||
+        (!unknown(from) &&
+          (yaml.isSeq(from.node)
+            ? from.node.items.some((i) => scalar(i, from.doc) === key)
+            : !literally(scalar(from.node, from.doc), false)));
+    };
+    /** Each `artifacts:` value a job's definitions give it, `default:`'s where it takes it (UNREADABLE: not read). */
+    const artifactsOf = (jobs: readonly At[]): unknown[] => {
+      const own = definitions(jobs, 0);
+      const at = candidatesOf(own, 'artifacts');
+      if (!at.length && takesOf(own)('artifacts'))
+        at.push(...candidatesOf(definitions(defs.get('default') ?? [], 0), 'artifacts'));
+      return at.map((a) => {
+        const r = merge.deref(a);
+        return r ? nodeValue(yaml, r.node, r.doc) : UNREADABLE;
+      });
+    };
     /** A job's `cache:` as GitLab takes it: its own, else `default:`'s (or the old top-level one) unless `inherit:` drops it. */
     const cacheOf = (own: At[], defaults: At[], takes: (key: unknown) => boolean): unknown => {
       const at =
@@ -279,11 +299,16 @@ export async function gitlabSteps(
     if (workflow && rulesOff(lookup(workflow, 'rules', 0))) return none;
     // The jobs whose dotenv report sets variables for the jobs after them (domain/gitlab-dotenv.ts).
     const dotenv: DotenvJob[] = [];
+    // The jobs whose artifacts a later job downloads (domain/artifact-downloads.ts).
+    const uploads: ArtifactJob[] = [];
     for (const [name, jobs] of defs) {
-      const a = name.startsWith('.') || GLOBAL.has(name) ? undefined : value(lookup(jobs, 'artifacts', 0), 'artifacts');
+      if (name.startsWith('.') || GLOBAL.has(name)) continue;
+      const a = value(lookup(jobs, 'artifacts', 0), 'artifacts');
       const reports = a instanceof Map ? (a as Map<unknown, unknown>).get('reports') : a;
-      if (reports !== undefined && (!(reports instanceof Map) || reports.has('dotenv')))
-        dotenv.push({ name, stage: value(lookup(jobs, 'stage', 0), 'stage') });
+      const stage = value(lookup(jobs, 'stage', 0), 'stage');
+      if (reports !== undefined && (!(reports instanceof Map) || reports.has('dotenv'))) dotenv.push({ name, stage });
+      const paths = uploadOf(artifactsOf(jobs), UNREADABLE);
+      if (paths.length) uploads.push({ name, stage, paths });
     }
     const named = [...(stagesListed() ?? [])].filter((n): n is string => n !== '.pre' && n !== '.post');
     const stageOrder = stagesListed() && ['.pre', ...named, '.post'];
@@ -309,6 +334,11 @@ export async function gitlabSteps(
           dotenvReaches(
             order,
             dotenv.filter((d) => d.name !== name),
+            stageOrder,
+          ),
+          artifactDownloads(
+            order,
+            uploads.filter((d) => d.name !== name),
             stageOrder,
           ),
         )

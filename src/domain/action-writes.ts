@@ -9,6 +9,7 @@
 // cache-restores.ts's: their entry lands wherever its members name, so no path of theirs keeps a gate.
 // actions/checkout puts a repository at its `path:` in the workspace: into `node_modules`, an
 // `.npmrc` or `.git`, or past the workspace (`..`), likewise.
+import { unpacksAnyName } from './download-artifact-versions.js';
 
 /** GitHub's action that writes files an earlier run made, at its `path:` (the workspace by default). */
 const RESTORES = /^actions\/download-artifact@/i;
@@ -82,7 +83,7 @@ export function actionReach(uses: string, input: (name: string) => unknown): Res
   const given = path === undefined || path === null ? [] : pathsOf(path);
   let out: RestoreReach = 'none';
   if (RESTORES.test(uses)) {
-    if (!given.length) return 'anywhere';
+    if (!given.length || unpacksAnyName(uses)) return 'anywhere';
     // A `.` or `..` name: the action normalizes the path (`~/.cache/./node` is corepack's), HOME_CACHE reads it as written.
     for (const p of given.filter((q) => !HOME_CACHE.test(q) || DOT_STEP.test(q))) {
       if (CLIMBS.test(p) || (!WORKSPACE_ONLY.test(p) && !HOME_TOOL.test(p))) return 'anywhere';
