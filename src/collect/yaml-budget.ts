@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { Document } from 'yaml';
 import { DigestSet } from './digest-set.js';
+import { BoundedStore } from '../domain/bounded-store.js';
 import { envLimit } from './child-env.js';
 import { flowIndented, flowIndentError } from './yaml-flow-indent.js';
 import { yamlTooDeep } from './policy-yaml.js';
@@ -36,20 +37,14 @@ const parseBudgetMb = (): number => envLimit('GITGUARD_YAML_PARSE_MB', 64);
  */
 const RECENT_BYTES = 2 * 1024 * 1024;
 
-interface Kept {
-  docs: readonly Document[];
-  charged: number;
-}
-
 interface Spent {
   bytes: number;
   /** Work charged for texts read again after what was kept of them was dropped (chargeWork's `again`). */
   again: number;
   /** The texts charged (textKey): a text read again is charged to `again`, not to `bytes`. */
   charged: DigestSet;
-  recent: Map<string, Kept>;
-  /** What `recent` holds, charged. */
-  held: number;
+  /** The parses kept, by textKey, weighed as they were charged. */
+  recent: BoundedStore<string, readonly Document[]>;
   /** Bytes of CI text read line by line where not parsed (chargeLines). */
   lines: number;
   /** Whether a reader was refused a line reading: what the CI runs is not all known (commandsRefused). */
@@ -73,7 +68,14 @@ function spent(): Spent {
   if (!s)
     spentIn.set(
       run,
-      (s = { bytes: 0, again: 0, charged: new DigestSet(), recent: new Map(), held: 0, lines: 0, linesRefused: false }),
+      (s = {
+        bytes: 0,
+        again: 0,
+        charged: new DigestSet(),
+        recent: new BoundedStore(RECENT_BYTES),
+        lines: 0,
+        linesRefused: false,
+      }),
     );
   return s;
 }
@@ -177,11 +179,7 @@ export async function parsedYaml(text: string): Promise<readonly Document[] | 't
   const key = textKey(text);
   // A parse kept was readable: its depth is not scanned again for each question (~8% of a run of large workflows).
   const had = s.recent.get(key);
-  if (had) {
-    s.recent.delete(key);
-    s.recent.set(key, had);
-    return had.docs;
-  }
+  if (had) return had;
   if (!readableYaml(text)) return 'too-large';
   // Charged once a run: a text whose parse and answers were dropped is read again on the second allowance.
   const again = s.charged.has(key);
@@ -205,12 +203,6 @@ export async function parsedYaml(text: string): Promise<readonly Document[] | 't
     if (padded !== undefined && chargeParse(padded, again))
       charged = padded.length + chargeNodes(yaml, (docs = parse(padded)), again);
   }
-  s.recent.set(key, { docs, charged });
-  s.held += charged;
-  for (const [k, kept] of s.recent) {
-    if (s.held <= RECENT_BYTES || k === key) break;
-    s.recent.delete(k);
-    s.held -= kept.charged;
-  }
+  s.recent.keep(key, docs, charged);
   return docs;
 }
