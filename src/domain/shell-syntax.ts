@@ -3,7 +3,6 @@
 // until, for, case, functions, here-documents (their lines are data, not commands), quotes, `$( )` and
 // backquotes (kept in the word, run by the reader). Lenient: a token where none is expected is
 // skipped, never thrown on; bounded by the text (each character read once).
-import { BoundedStore } from './bounded-store.js';
 
 export interface Word {
   /** The word with its quotes removed (substitutions kept as written). */
@@ -185,15 +184,16 @@ function readWord(text: string, start: number): [Word, number] {
   return [{ value, substitutions }, i];
 }
 
+/** Texts read lately and their readings: a step's script is asked many questions, each of which reads it. */
+const READ = new Map<string, Script>();
 /**
- * What the readings kept may weigh, in bytes of heap as weigh() guesses them: a reading is some 20
- * bytes a character of its text, and each entry's own objects and slot some 600 more (a history of
- * 10-byte commands made ~600 bytes an entry). At most some 8 MB; a reading over a quarter of that is not kept.
+ * What READ may hold before it starts over, in bytes of heap as weigh() guesses them: a reading is
+ * some 20 bytes a character of its text, and each entry's own objects and slot some 600 more (a
+ * history of 10-byte commands made ~600 bytes an entry). At most some 8 MB.
  */
 const READ_BYTES = 8 * 1024 * 1024;
 const weigh = (text: string): number => 20 * text.length + 600;
-/** Texts read lately and their readings: a step's script is asked many questions, each of which reads it. */
-const READ = new BoundedStore<string, Script>(READ_BYTES, READ_BYTES / 4);
+let held = 0;
 
 /**
  * A shell script read into its lists of commands (lenient: see the module's head). The same text is
@@ -203,7 +203,14 @@ export function parseScript(text: string): Script {
   const had = READ.get(text);
   if (had) return had;
   const script = deepFreeze(readScript(text));
-  READ.keep(text, script, weigh(text));
+  const weight = weigh(text);
+  if (weight > READ_BYTES / 4) return script;
+  if (held + weight > READ_BYTES) {
+    READ.clear();
+    held = 0;
+  }
+  READ.set(text, script);
+  held += weight;
   return script;
 }
 

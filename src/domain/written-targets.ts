@@ -3,7 +3,6 @@
 // from the checkout's root where every one is a literal path (writtenTargets), so that a later gate
 // loses only where the files its chain reads or runs are among them (checkout-writes.ts).
 import { parseScript, type Pipeline } from './shell-syntax.js';
-import { BoundedStore } from './bounded-store.js';
 import { unpacksInto } from './download-folders.js';
 import { base } from './gitguard-call.js';
 import { repoPath } from './ci-words.js';
@@ -118,29 +117,29 @@ export function writtenTargets(written: string, folder: string | null): Targets 
   return w === 'none' ? { written: [], removed: [] } : w;
 }
 
-/**
- * What the answers kept may weigh, in bytes: each script's text and some 400 for each folder's answer;
- * a script whose answers weigh over a quarter of that is not kept.
- */
+/** writes' answers by script and folder: each step's script is asked once per reader and folder. */
+const ANSWERS = new Map<string, Map<string | null, Targets | undefined | 'none'>>();
+/** What ANSWERS may hold before it starts over, in bytes: each script's text and some 400 for its entry and answers. */
 const ANSWER_BYTES = 2 * 1024 * 1024;
-type Answer = Targets | undefined | 'none';
-/** writes' answers by script, then folder: each step's script is asked once per reader and folder. */
-const ANSWERS = new BoundedStore<string, { byFolder: Map<string | null, Answer>; weight: number }>(
-  ANSWER_BYTES,
-  ANSWER_BYTES / 4,
-);
+let answerBytes = 0;
 
-function writes(written: string, folder: string | null): Answer {
-  const kept = ANSWERS.get(written);
-  if (kept?.byFolder.has(folder)) return kept.byFolder.get(folder);
+function writes(written: string, folder: string | null): Targets | undefined | 'none' {
+  let byFolder = ANSWERS.get(written);
+  if (byFolder?.has(folder)) return byFolder.get(folder);
   const w = readWrites(written, folder);
   const answer =
     typeof w === 'object' ? Object.freeze({ written: Object.freeze(w.written), removed: Object.freeze(w.removed) }) : w;
   // The text once, each folder's answer on its own.
-  const entry = kept ?? { byFolder: new Map<string | null, Answer>(), weight: 2 * written.length };
-  entry.byFolder.set(folder, answer);
-  entry.weight += 400 + 2 * (folder?.length ?? 0);
-  ANSWERS.keep(written, entry, entry.weight);
+  const [text, own] = [2 * written.length, 400 + 2 * (folder?.length ?? 0)];
+  if (text + own > ANSWER_BYTES / 4) return answer;
+  if (answerBytes + text + own > ANSWER_BYTES) {
+    ANSWERS.clear();
+    answerBytes = 0;
+    byFolder = undefined;
+  }
+  if (!byFolder) ANSWERS.set(written, (byFolder = new Map<string | null, Targets | undefined | 'none'>()));
+  answerBytes += (byFolder.size ? 0 : text) + own;
+  byFolder.set(folder, answer);
   return answer;
 }
 
