@@ -2,6 +2,7 @@
 // gate): the walk asks the same questions of the same files for each commit that changes them.
 import { runContext } from './run-context.js';
 import { textKey } from './yaml-budget.js';
+import { BoundedStore } from '../domain/bounded-store.js';
 
 /**
  * Each text's answers in one run, by what was asked ('uses', 'include', 'gate', 'action'): the CI
@@ -14,47 +15,29 @@ import { textKey } from './yaml-budget.js';
  */
 const KEPT_BYTES = 4 * 1024 * 1024;
 
-interface Answer {
-  answer: Promise<unknown>;
-  /** Its copy's size (unpinned), once settled. */
-  size: number;
-}
-const answersIn = new WeakMap<object, { kept: Map<string, Answer>; held: number }>();
+const answersIn = new WeakMap<object, BoundedStore<string, Promise<unknown>>>();
 
 export function memo<T>(kind: string, text: string, compute: () => Promise<T>): Promise<T> {
   const run = runContext();
-  let answers = answersIn.get(run);
-  if (!answers) answersIn.set(run, (answers = { kept: new Map(), held: 0 }));
-  const { kept } = answers;
+  let kept = answersIn.get(run);
+  if (!kept) answersIn.set(run, (kept = new BoundedStore(KEPT_BYTES)));
+  const store = kept;
   const key = `${kind}\0${textKey(text)}`;
-  const had = kept.get(key);
-  if (had) {
-    kept.delete(key);
-    kept.set(key, had);
-    return had.answer as Promise<T>;
-  }
-  const entry: Answer = { answer: Promise.resolve(), size: 0 };
-  const store = answers;
-  entry.answer = compute().then((v) => {
+  const had = store.get(key);
+  if (had) return had as Promise<T>;
+  // Weighed once settled, by its copy's size (unpinned), if it is still the one kept.
+  const answer: Promise<T> = compute().then((v) => {
     const size = { bytes: 0 };
     const copy = unpinned(v, new Map(), size);
-    if (kept.get(key) === entry) {
-      entry.size = size.bytes;
-      store.held += size.bytes;
-      for (const [k, a] of kept) {
-        if (store.held <= KEPT_BYTES || k === key) break;
-        kept.delete(k);
-        store.held -= a.size;
-      }
-    }
+    if (store.peek(key) === answer) store.keep(key, answer, size.bytes);
     return copy;
   });
-  kept.set(key, entry);
-  return entry.answer as Promise<T>;
+  store.keep(key, answer, 0);
+  return answer;
 }
 
 /** What the run keeps of answers now, estimated in bytes as KEPT_BYTES counts them. */
-export const keptAnswerBytes = (): number => answersIn.get(runContext())?.held ?? 0;
+export const keptAnswerBytes = (): number => answersIn.get(runContext())?.weight ?? 0;
 
 /** What a copy's string and each object, array or entry weigh in the heap, about (V8: ~16 bytes a header). */
 const HEADER_BYTES = 16;

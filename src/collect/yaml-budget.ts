@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { Document } from 'yaml';
 import { DigestSet } from './digest-set.js';
+import { BoundedStore } from '../domain/bounded-store.js';
 import { envLimit } from './child-env.js';
 import { flowIndented, flowIndentError } from './yaml-flow-indent.js';
 import { yamlTooDeep } from './policy-yaml.js';
@@ -32,14 +33,12 @@ const parseBudgetMb = (): number => envLimit('GITGUARD_YAML_PARSE_MB', 64);
  * each. Kept by count (16), a commit's 20 workflows were each parsed, and charged, twice. A parse
  * weighs several times its charge in the heap (a 200 KiB workflow of 11,000 steps: ~10 MB): at 8 MiB
  * the hostile CI history's audit peaked ~60 MB higher, and at 2 the honest one parsed 5% more (418
- * parses, 32 again, not 398 and 12) at the same CPU within the noise (README, Benchmark).
+ * parses, 32 again, not 398 and 12) at the same CPU within the noise (README, Benchmark). At 2, a
+ * 100 KB workflow of 25,000 aliases (charged ~3 MiB) was dropped for its 100-byte parent and parsed
+ * again for the gate: at 4 the ci-parse-budget and yaml-aliases tests parse 295 times, not 344 (54
+ * again, not 103), and the hostile history's audit peaks within 2 MB of what it did (343 -> 345 MB).
  */
-const RECENT_BYTES = 2 * 1024 * 1024;
-
-interface Kept {
-  docs: readonly Document[];
-  charged: number;
-}
+const RECENT_BYTES = 4 * 1024 * 1024;
 
 interface Spent {
   bytes: number;
@@ -47,9 +46,8 @@ interface Spent {
   again: number;
   /** The texts charged (textKey): a text read again is charged to `again`, not to `bytes`. */
   charged: DigestSet;
-  recent: Map<string, Kept>;
-  /** What `recent` holds, charged. */
-  held: number;
+  /** The parses kept, by textKey, weighed as they were charged. */
+  recent: BoundedStore<string, readonly Document[]>;
   /** Bytes of CI text read line by line where not parsed (chargeLines). */
   lines: number;
   /** Whether a reader was refused a line reading: what the CI runs is not all known (commandsRefused). */
@@ -73,7 +71,14 @@ function spent(): Spent {
   if (!s)
     spentIn.set(
       run,
-      (s = { bytes: 0, again: 0, charged: new DigestSet(), recent: new Map(), held: 0, lines: 0, linesRefused: false }),
+      (s = {
+        bytes: 0,
+        again: 0,
+        charged: new DigestSet(),
+        recent: new BoundedStore(RECENT_BYTES),
+        lines: 0,
+        linesRefused: false,
+      }),
     );
   return s;
 }
@@ -177,11 +182,7 @@ export async function parsedYaml(text: string): Promise<readonly Document[] | 't
   const key = textKey(text);
   // A parse kept was readable: its depth is not scanned again for each question (~8% of a run of large workflows).
   const had = s.recent.get(key);
-  if (had) {
-    s.recent.delete(key);
-    s.recent.set(key, had);
-    return had.docs;
-  }
+  if (had) return had;
   if (!readableYaml(text)) return 'too-large';
   // Charged once a run: a text whose parse and answers were dropped is read again on the second allowance.
   const again = s.charged.has(key);
@@ -205,12 +206,6 @@ export async function parsedYaml(text: string): Promise<readonly Document[] | 't
     if (padded !== undefined && chargeParse(padded, again))
       charged = padded.length + chargeNodes(yaml, (docs = parse(padded)), again);
   }
-  s.recent.set(key, { docs, charged });
-  s.held += charged;
-  for (const [k, kept] of s.recent) {
-    if (s.held <= RECENT_BYTES || k === key) break;
-    s.recent.delete(k);
-    s.held -= kept.charged;
-  }
+  s.recent.keep(key, docs, charged);
   return docs;
 }
