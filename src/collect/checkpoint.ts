@@ -86,7 +86,12 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // GitHub merge keys or no `on:`, GitLab SHELLOPTS; it keeps it for a pwsh `git config` of a quiet setting,
 // GitLab's commit id variables in a value and `git submodule update` of ordinary folders; findings carry
 // locationsLeftOut (this stop's rounds 201-212): a v18 state may hold a verdict either way for such a commit.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v19';
+// v20: ci-gate-kept reads a `--base` naming a branch per trigger (a protected branch, on a pull request or a
+// push to another) and no longer accepts other names, tags or abbreviated ids; GitLab artifacts of earlier jobs,
+// pager variables, step variables giving git a program, `..` after a link, checkout's `submodules:` and the paths
+// a direct call names through links lose it; `||` of forge bases and pwsh package-manager lines keep it; real paths
+// are libc's (this stop's rounds 213-224): a v19 state may hold a verdict either way for such a commit.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v20';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
@@ -148,7 +153,7 @@ export interface Checkpoint {
 /** The repository's identity as a checkpoint records it. */
 export function repositoryIdentity(repo: RepositoryInfo): string {
   try {
-    return realpathSync(repo.commonDir);
+    return realpathSync.native(repo.commonDir);
   } catch {
     return repo.commonDir;
   }
