@@ -15,6 +15,7 @@ import { chainGates } from './script-files.js';
 import { ciReferencesIn, referencesUnread } from './ci-yaml.js';
 import { type Gate } from './github-gate.js';
 import { directGateAt } from './earlier-files.js';
+import { commitPackages, withPackages } from './commit-packages.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { changesLaterSteps } from '../domain/step-env.js';
@@ -228,8 +229,15 @@ export class CiGateReader {
     if (!place) return Promise.resolve(false);
     const k = `${oid} ${place[0]} ${place[2]} ${own} ${vouchingOff()}`;
     let gate = this.chainOf.get(k);
-    if (!gate) this.chainOf.set(k, (gate = this.chainIn(state, place, oid, own)));
+    if (!gate) this.chainOf.set(k, (gate = this.chainDeclared(state, place, oid, own)));
     return gate;
+  }
+
+  /** chainIn with the names the commit's package.json declares for npx's reading (commit-packages.ts). */
+  private async chainDeclared(state: State, place: Place, oid: string, own: boolean): Promise<Gate> {
+    const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);
+    const declared = await commitPackages(read, oid);
+    return withPackages(declared, () => this.chainIn(state, place, oid, own));
   }
 
   /** `own`: the judged commit's side, whose direct gate holds only if earlier steps' files change nothing. */

@@ -4,6 +4,7 @@
 // them). Set by the walk before it reads a CI file; per run (AsyncLocalStorage), never left for the next.
 import { runContext } from './run-context.js';
 import { trustedKey } from './trusted-actions.js';
+import { packagesKey } from './commit-packages.js';
 import { sharedListing } from './tip-listing.js';
 import { defaultProtectedRefs } from '../domain/ledger.js';
 import type { HistoryFacts } from '../domain/model.js';
@@ -62,4 +63,4 @@ export async function gateScopeFor(texts: readonly string[]): Promise<GateScope>
 export const gateBranches = (): readonly string[] | undefined => scopeIn.get(runContext())?.branches;
 
 /** The run's gate scope as part of a memo key. */
-export const gateKey = (): string => `${scopeIn.get(runContext())?.key ?? ''}\n${trustedKey()}`;
+export const gateKey = (): string => `${scopeIn.get(runContext())?.key ?? ''}\n${trustedKey()}\n${packagesKey()}`;

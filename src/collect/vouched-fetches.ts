@@ -12,6 +12,8 @@ import { fetchLines, type FetchLines } from '../domain/fetched-code.js';
 import { literally } from '../domain/switched-off.js';
 import { variablesOf } from '../domain/step-context.js';
 import { envWritesBefore } from '../domain/step-env.js';
+import { packagesNow } from './commit-packages.js';
+import { Every } from './vouching-off.js';
 
 /** At most this many fetch-and-run lines vouched for in one run. */
 const MAX_FETCHES = 256;
@@ -115,6 +117,13 @@ export function setVouchedFetches(start: StartFetches | undefined): void {
   fetchesIn.set(runContext(), { start, keys: new Map(), all: `${keyOf(start.github)}\n\n${keyOf(start.gitlab)}` });
 }
 
+/** `lines` with the names of the commit under reading (commit-packages.ts), where one is. */
+function declaring(lines: FetchLines): FetchLines {
+  const declared = packagesNow();
+  if (!declared) return lines;
+  return Object.assign(lines instanceof Every ? new Every(lines) : new Set(lines), { declared });
+}
+
 /**
  * The lines the start ran in job `job` of the GitHub file at `path` with the variables `vars` (the
  * step's `env:` over its job's and workflow's) after the $GITHUB_ENV `writes` (envOf); none where
@@ -126,14 +135,16 @@ export function githubFetches(
   vars: Vars,
   writes: string | undefined,
 ): FetchLines {
-  if (vouchingOff()) return EVERY_LINE;
-  if (path === undefined || job === undefined) return NONE;
-  return fetchesIn.get(runContext())?.start.github.get(`${path}\0${job}\0${envOf(vars, writes)}`) ?? NONE;
+  if (vouchingOff()) return declaring(EVERY_LINE);
+  if (path === undefined || job === undefined) return declaring(NONE);
+  return declaring(fetchesIn.get(runContext())?.start.github.get(`${path}\0${job}\0${envOf(vars, writes)}`) ?? NONE);
 }
 
 /** The lines the start's GitLab job `name` ran with the variables `vars`. */
 export const gitlabFetches = (name: string, vars: Vars): FetchLines =>
-  vouchingOff() ? EVERY_LINE : (fetchesIn.get(runContext())?.start.gitlab.get(`${name}\0${envOf(vars)}`) ?? NONE);
+  declaring(
+    vouchingOff() ? EVERY_LINE : (fetchesIn.get(runContext())?.start.gitlab.get(`${name}\0${envOf(vars)}`) ?? NONE),
+  );
 
 /** What a reading of the GitHub file at `path` depends on of them, as part of a memo key ('' for none). */
 export function fetchKey(path: string | undefined): string {

@@ -13,7 +13,7 @@ import { parseScript, type Command, type Script, type Word } from './shell-synta
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript } from './shell-state.js';
 import { wrappedStart } from './command-wrappers.js';
-import { installsTools } from './tool-installs.js';
+import { installsTools, type Declared } from './tool-installs.js';
 
 /** Programs that fetch from the network and print or save what they fetched. */
 const FETCHERS = /^(?:curl|curlie|wget2?|fetch|https?|xh|xhs|aria2c|lwp-request|GET)$/;
@@ -85,10 +85,15 @@ const plainPath = (p: string): string => p.replace(/^(?:\.\/)+/, '');
 /** What one walk of a script has seen: the files fetches saved so far. */
 interface Seen {
   saved: Set<string>;
+  /** The commit's declared package names (FetchLines' `declared`). */
+  declared?: Declared;
 }
 
-/** Fetch-and-run lines vouched for, trimmed (fetchLines). */
-export type FetchLines = ReadonlySet<string>;
+/**
+ * Fetch-and-run lines vouched for, trimmed (fetchLines), and where read, the package names the commit
+ * declares (tool-installs.ts Declared: npx of another name is fetched code).
+ */
+export type FetchLines = ReadonlySet<string> & { readonly declared?: Declared };
 /**
  * A value written into a line from elsewhere: a shell's parameter (`$URL`, `${URL}`, `$1`), GitHub's
  * `${{ }}` (written into the script before the shell reads it), GitLab's `$[[ inputs.x ]]`. The
@@ -174,7 +179,8 @@ function unvouched(script: string, vouched: FetchLines): string {
 export function runsFetchedCode(script: string, vouched?: FetchLines): boolean {
   // `bash <(curl URL)` and `sh < <(curl URL)`: read as `bash $(curl URL)`, the fetch a word of the shell.
   const text = (vouched?.size ? unvouched(script, vouched) : script).replace(/<\s*<\(/g, '$(').replace(/<\(/g, '$(');
-  return walk(parseScript(text), { saved: savedByRedirect(text) }, 0, false);
+  const declared = vouched?.declared;
+  return walk(parseScript(text), { saved: savedByRedirect(text), ...(declared && { declared }) }, 0, false);
 }
 
 function savedByRedirect(text: string): Set<string> {
@@ -261,10 +267,11 @@ function simple(all: readonly Word[], heredocs: readonly string[], seen: Seen, d
   const args = words.slice(at + 1);
   // A registry's package installed where programs are looked for, or run (tool-installs.ts); past a
   // wrapper the reading does not go through (`sudo -H pip install --user x`), any of its words' start.
-  if (installsTools(words.slice(at))) return true;
+  if (installsTools(words.slice(at), seen.declared)) return true;
   // A program named by a variable (`$PIP install x`, `env: PIP: pip`) may be any installer: read as each.
-  if (/[$`]/.test(name) && INSTALLERS.some((t) => installsTools([t, ...args]))) return true;
-  if (WRAPPERS.test(base(name)) && words.some((_, k) => k > at && installsTools(words.slice(k)))) return true;
+  if (/[$`]/.test(name) && INSTALLERS.some((t) => installsTools([t, ...args], seen.declared))) return true;
+  if (WRAPPERS.test(base(name)) && words.some((_, k) => k > at && installsTools(words.slice(k), seen.declared)))
+    return true;
   const runs = isShell(name) || INTERPRETERS.test(base(name)) || IN_SHELL.has(name);
   // The program, or a word of a shell or interpreter, is what a fetch printed (`sh -c "$(curl URL)"`).
   const words2 = all.slice(from + at);

@@ -39,10 +39,19 @@ const FETCHED_SPEC = /^(?:\w[\w.-]*\/[\w.-]+(?:#\S*)?|(?:github|gitlab|bitbucket
 const NPX_VALUED = /^(?:-p|--package|-c|--call|--cache|--registry|--userconfig|-w|--workspace)$/;
 
 /**
- * Whether npx (or `npm exec`, `bunx`) with `args` runs a package spec that is always fetched
- * (FETCHED_SPEC): the command's own spec or one `-p`/`--package` names.
+ * The names a commit's package.json declares (collect/commit-packages.ts): its dependencies, the
+ * programs its lock says they install, its own name and programs. undefined: not read for this reading.
  */
-function npxFetches(args: readonly string[]): boolean {
+export type Declared = ReadonlySet<string>;
+
+/**
+ * Whether npx (or `npm exec`, `bunx`) with `args` runs a package spec that is always fetched
+ * (FETCHED_SPEC): the command's own spec or one `-p`/`--package` names. Where the commit's `declared`
+ * names are read, a registry name none of them is (`npx cowsay`) is fetched too: npx runs the
+ * project's program of that name, else the registry's package, which anyone may publish. gitguard's
+ * own package is the one the gate runs.
+ */
+function npxFetches(args: readonly string[], declared?: Declared): boolean {
   const specs: string[] = [];
   for (let k = 0; k < args.length; k += 1) {
     const a = args[k]!;
@@ -60,7 +69,16 @@ function npxFetches(args: readonly string[]): boolean {
       break;
     }
   }
-  return specs.some((p) => FETCHED_SPEC.test(p));
+  // With `-p`, the command word is a program of the packages it names, not a package.
+  const packages = args.some((a) => /^(?:-p|--package(?:=.*)?)$/.test(a)) ? specs.slice(0, -1) : specs;
+  return specs.some((p) => FETCHED_SPEC.test(p)) || (!!declared && packages.some((p) => undeclared(p, declared)));
+}
+
+/** Whether registry spec `p` (`x`, `@s/x@1`) names a package or program not in `declared`. */
+function undeclared(p: string, declared: Declared): boolean {
+  if (!REGISTRY_PACKAGE.test(p)) return false;
+  const name = p.replace(/^(@?[^@]+)@.*$/, '$1');
+  return name !== 'gitguard' && !declared.has(name);
 }
 
 /**
@@ -84,14 +102,15 @@ const INSTALL_VERB = /^(?:i|in|ins|inst|insta|instal|install|isnt|isnta|isntal|i
  * (`pnpm dlx`), or adding one by name to the project (`npm install x`, `yarn add x`): its install
  * scripts run, and its programs land in node_modules/.bin, where npx looks first.
  */
-function globalNode(tool: string, all: readonly string[]): boolean {
+function globalNode(tool: string, all: readonly string[], declared?: Declared): boolean {
   const global = nodeGlobal(all);
   // `--location global`'s value is no command word.
   const args = all.filter((a, k) => !(a === 'global' && all[k - 1] === '--location'));
   const [verb, sub, ...named] = fromCommand(args);
   // Yarn's dlx installs the package into a temporary project and runs it: always fetched, as pnpm's.
   if (tool === 'yarn' && verb === 'dlx') return true;
-  if (tool === 'npm' && /^(?:exec|x)$/.test(verb ?? '')) return npxFetches(args.slice(args.indexOf(verb!) + 1));
+  if (tool === 'npm' && /^(?:exec|x)$/.test(verb ?? ''))
+    return npxFetches(args.slice(args.indexOf(verb!) + 1), declared);
   // `bun x` is bunx, which fetches what it does not find.
   if (tool === 'bun' && verb === 'x') return true;
   const yarnGlobal = tool === 'yarn' && verb === 'global';
@@ -170,7 +189,7 @@ function pipInstalls(args: readonly string[]): boolean {
  * Whether the command `words` (its name first, past wrappers) installs a registry's programs where
  * the runner looks for programs, or runs a registry's package (see above).
  */
-export function installsTools(words: readonly string[]): boolean {
+export function installsTools(words: readonly string[], declared?: Declared): boolean {
   const [name, ...args] = words;
   if (name === undefined) return false;
   const tool = base(name);
@@ -179,15 +198,15 @@ export function installsTools(words: readonly string[]): boolean {
   if (PYTHON.test(tool)) {
     // `python -m pip`, `-m pipx`, `-m uv`: the module read as the program of its name.
     const m = args.indexOf('-m');
-    return m >= 0 && /^(?:pip|pipx|uv)$/.test(args[m + 1] ?? '') && installsTools(args.slice(m + 1));
+    return m >= 0 && /^(?:pip|pipx|uv)$/.test(args[m + 1] ?? '') && installsTools(args.slice(m + 1), declared);
   }
   // corepack runs the package manager it names (`corepack pnpm@9 dlx x`) with the words after it.
   if (tool === 'corepack' && /^(?:npm|npx|pnpm|pnpx|yarn|yarnpkg)(?:@\S*)?$/.test(verb ?? ''))
-    return installsTools([
-      verb!.replace(/@.*$/, '').replace(/^yarnpkg$/, 'yarn'),
-      ...args.slice(args.indexOf(verb!) + 1),
-    ]);
-  if (/^(?:npm|pnpm|yarn|bun)$/.test(tool)) return globalNode(tool, args);
+    return installsTools(
+      [verb!.replace(/@.*$/, '').replace(/^yarnpkg$/, 'yarn'), ...args.slice(args.indexOf(verb!) + 1)],
+      declared,
+    );
+  if (/^(?:npm|pnpm|yarn|bun)$/.test(tool)) return globalNode(tool, args, declared);
   switch (tool) {
     case 'pipx':
       return /^(?:install|install-all|inject|run|upgrade|upgrade-all|reinstall|reinstall-all)$/.test(verb ?? '');
@@ -199,7 +218,7 @@ export function installsTools(words: readonly string[]): boolean {
       // A registry's or a URL's module named (`deno run npm:x`, `deno install -g jsr:@y/z`, `deno x`).
       return args.some((a) => /^(?:npm|jsr|https?):/i.test(a));
     case 'npx':
-      return npxFetches(args);
+      return npxFetches(args, declared);
     case 'volta':
       // A node package's programs into ~/.volta/bin, which Volta's setup puts on PATH.
       return /^(?:install|fetch|run)$/.test(verb ?? '');

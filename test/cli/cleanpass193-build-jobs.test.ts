@@ -14,7 +14,16 @@ afterAll(cleanupTemp);
 
 const NPX = runStep('npx gitguard audit');
 const uses = (action: string, w = ''): string => `      - uses: ${action}\n${w ? `        with:\n${w}` : ''}`;
-const job = (steps: string): Record<string, string> => checkoutJob(steps, NPX);
+/**
+ * The project's package.json and lock: `npm ci` reads them, and npx runs a declared package's program
+ * (npxdep222: an undeclared name is the registry's package).
+ */
+const PKG = {
+  'package.json': '{"name":"app","devDependencies":{"@playwright/test":"^1.48.0"}}\n',
+  'package-lock.json':
+    '{"lockfileVersion":3,"packages":{"node_modules/@playwright/test":{"version":"1.48.0","bin":{"playwright":"cli.js"}}}}\n',
+};
+const job = (steps: string): Record<string, string> => checkoutJob(steps, NPX, PKG);
 const run = runStep;
 const batch = gateBatch();
 const BEFORE = job('');

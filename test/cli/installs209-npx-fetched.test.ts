@@ -4,8 +4,8 @@
 // --package=https://…/x.tgz`), which npm fetches whatever the lock holds. Its code runs as the job's
 // user and can write `node_modules/.bin/gitguard`, a package in ~/.npm/_npx or a program on PATH: it
 // counts as fetched code (tool-installs.ts), lost unless the start's same job ran the exact line.
-// Twins: npx of a name (a dependency of the project or the registry's: not told apart, README),
-// a scoped name, a folder of the checkout.
+// Twins: npx of a name the commit's package.json declares (npxdep222: another is the registry's
+// package), a scoped name, a folder of the checkout.
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
 import { checkoutJob, runStep } from '../helpers/workflow-steps.js';
@@ -13,7 +13,17 @@ import { checkoutJob, runStep } from '../helpers/workflow-steps.js';
 afterAll(cleanupTemp);
 
 const NPX = runStep('npx gitguard audit');
-const job = (steps: string): Record<string, string> => checkoutJob(steps, NPX);
+const PKG = {
+  'package.json': `${JSON.stringify({
+    name: 'app',
+    devDependencies: { eslint: '9', prettier: '3', '@scope/tool': '1', typescript: '5', 'create-thing': '1' },
+  })}\n`,
+  'package-lock.json': `${JSON.stringify({
+    lockfileVersion: 3,
+    packages: { 'node_modules/typescript': { bin: { tsc: 'bin/tsc' } } },
+  })}\n`,
+};
+const job = (steps: string): Record<string, string> => checkoutJob(steps, NPX, PKG);
 const BEFORE = job('');
 
 const FETCHED = [
