@@ -102,6 +102,11 @@ export type FetchLines = ReadonlySet<string> & { readonly declared?: Declared };
  */
 const TAKES_VALUE = /\$[{[\w@*#?!$-]/;
 /**
+ * Read at the start with no package declared: every npx of a registry name the start ran is one of its
+ * lines, so the same line keeps vouching whatever the commit under reading declares (npxdep222).
+ */
+const NOTHING_DECLARED: FetchLines = Object.assign(new Set<string>(), { declared: new Set<string>() });
+/**
  * The trimmed lines of `text` (a script a job ran at the start) that each run fetched code alone and
  * take no value from elsewhere (TAKES_VALUE: such a line vouches for nothing).
  */
@@ -109,7 +114,7 @@ export const fetchLines = (text: string): string[] =>
   text
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l.length > 0 && !TAKES_VALUE.test(l) && runsFetchedCode(l));
+    .filter((l) => l.length > 0 && !TAKES_VALUE.test(l) && runsFetchedCode(l, NOTHING_DECLARED));
 
 /** Builtins that set, export or remove a variable, define a name, or run other code in the shell itself. */
 const SETS_ENV =

@@ -76,6 +76,18 @@ describe('npx of a name the commit does not declare, before the gate', () => {
   test('twin: the gate alone: kept', batch.add(job(runStep('npm ci')), BEFORE, true));
 });
 
+describe('where the range starts (--base), the same line already ran before the audit', () => {
+  // An accepted state vouches for the exact fetch-and-run lines its jobs ran (fetched-code.ts), read
+  // with nothing declared: an honest later edit of the job keeps the gate, another line does not.
+  const COWSAY = job(runStep('npx -y cowsay'));
+  const batch = gateBatch(COWSAY);
+  test(
+    "twin: the start's own `npx -y cowsay`, the job edited elsewhere: kept",
+    batch.add(COWSAY, job(runStep('npx -y cowsay') + runStep('echo ok')), true),
+  );
+  test('npx -y cowsay@9 (another line): lost', batch.add(COWSAY, job(runStep('npx -y cowsay@9')), false));
+});
+
 describe("GitLab: a gate job's script", () => {
   const batch = gateBatch();
   const gl = (lines: string[], files: Record<string, string> = PKG): Record<string, string> => ({
