@@ -228,6 +228,12 @@ export const registry: readonly RuleEntry[] = [
     load: () => import('./server-receive-hardened.js'),
   },
   {
+    id: 'server-trust-not-widened',
+    kind: 'repo',
+    needs: ['config', 'worktree-config'],
+    load: () => import('./server-trust-not-widened.js'),
+  },
+  {
     id: 'signature-algorithms-strong',
     kind: 'commits',
     needs: ['signatures', 'tags', 'policy'],
