@@ -26,6 +26,7 @@ import { writesGitFolder } from '../domain/checkout-moves.js';
 import { movesGo } from '../domain/runner-files.js';
 import { earlierStep, ownBefore, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
 import { gateRunsGitFirst, gitProgramAbove } from '../domain/git-program-steps.js';
+import { gitRepoEnv } from '../domain/step-git-env.js';
 import { eachAbove, gateWrites, ownActionLost, type NpxLookup, type Restored } from '../domain/checkout-writes.js';
 import { switchedOff } from '../domain/switched-off.js';
 import { trustedActions, trustedImages } from './trusted-actions.js';
@@ -313,9 +314,11 @@ async function stepsIn(text: string, called: boolean, path?: string): Promise<St
               false,
               fetches(at.job, vars, at.envWrites),
             );
-            const gone = lost || own || (at.git === 'set' && gateRunsGitFirst(v));
+            // A git program set above, or another repository its variables name (`GIT_DIR`), for git run first.
+            const set = at.git === 'set' || gitRepoEnv(vars);
+            const gone = lost || own || (set && gateRunsGitFirst(v));
             const w = gateWrites(gone, at.restored, v, before, folder);
-            const git = at.git === 'set' ? { gitProgram: true as const } : {};
+            const git = set ? { gitProgram: true as const } : {};
             out.steps.push(
               fromNode<GateStep>({ ...step, script: v, at: { ...place, folder }, before, ...w, ...git }, node),
             );

@@ -27,6 +27,7 @@ import type { ShellMode } from '../domain/shell-gate.js';
 import { scriptGates } from './script-gate.js';
 import { variablesOf } from '../domain/step-context.js';
 import { changesLaterSteps, settingLoses } from '../domain/step-env.js';
+import { gitRepoEnv } from '../domain/step-git-env.js';
 import { dotenvReaches, type DotenvJob } from '../domain/gitlab-dotenv.js';
 import { ROOT } from '../domain/step-folder.js';
 import { ownBefore, ownEarlier } from '../domain/earlier-steps.js';
@@ -207,6 +208,8 @@ export async function gitlabSteps(
         // as do those writing a checkout file it then runs (`curl -o ci/gate.sh URL`: checkout-writes.ts).
         lost:
           settingLoses(vars) ||
+          // GIT_DIR naming another repository: the runner's own fetch and the job's git open it.
+          gitRepoEnv(vars) ||
           // SHELLOPTS/BASHOPTS (`noexec`): how the job's bash starts is not read (checkout-runs.ts startupEnv).
           vars.has('SHELLOPTS') ||
           vars.has('BASHOPTS') ||

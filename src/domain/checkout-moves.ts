@@ -4,7 +4,7 @@
 // writing, moving or removing the git folder (`rm -rf .git`), a redirection into it
 // (`echo ref > .git/HEAD`), read on the `>` the shell reads as redirections.
 import { base } from './gitguard-call.js';
-import { quietGitKey } from './env-names.js';
+import { OWN_GIT_DIR, OWN_WORK_TREE, quietGitKey } from './env-names.js';
 import { gitSubcommand } from './git-options.js';
 import { wrappedStart } from './command-wrappers.js';
 
@@ -56,30 +56,37 @@ const CONFIG_READS =
   /^(?:--get(?:-all|-regexp|-urlmatch|-color|-colorbool)?|-l|--list|--unset(?:-all)?|--remove-section|get|list|unset|remove-section)$/;
 const CONFIG_VALUED = new Set(['-f', '--file', '--blob', '--type', '--default', '--comment', '--value']);
 
-/** The checkout's own git dir as `--git-dir` names it. */
-const OWN_GIT_DIR = /^(?:(?:\.\/|\$\{?GITHUB_WORKSPACE\}?\/|\$\{\{\s*github\.workspace\s*\}\}\/)?\.git\/?)$/;
 /** The checkout's root as a path starts (`$GITHUB_WORKSPACE`, GitLab's `$CI_PROJECT_DIR`), and what follows it. */
 const WORKSPACE = /^(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?|\$\{\{\s*github\.workspace\s*\}\})(\/.*)?$/s;
+/** A folder no runner's workspace lies in: the temp folders (`/tmp/x`, `$RUNNER_TEMP/x`), climbing out of none. */
+const OUTSIDE = /^(?:\/tmp|\/var\/tmp|\$\{?RUNNER_TEMP\}?)(?:\/|$)/;
+/** A `..` name: the path climbs out of where it starts. */
+const CLIMBS = /(?:^|\/)\.\.(?:\/|$)/;
+/** A path that is the folder it starts from (`.`, `./`, `/.`). */
+const SAME = /^(?:\/+\.?)*\/*$/;
 
 /**
- * Whether git's `-C` options (each relative to the one before) end in a folder of the checkout other
- * than its root (`-C ci/x.git`, `-C "$GITHUB_WORKSPACE/x"`): git opens the repository it finds there,
- * a bare one committed as files included. A literal absolute path (`/tmp/x`) is outside.
+ * Whether git's `-C` options (each relative to the one before) end in a folder other than the
+ * checkout's root that may be in the workspace (`-C ci/x.git`, `-C "$GITHUB_WORKSPACE/x"`): git opens
+ * the repository it finds there, a bare one committed as files included. An absolute path, `~` or a
+ * variable the reading cannot place may be the workspace's (`/home/runner/work/<repo>/<repo>` on
+ * GitHub's runners, `/builds/<group>/<project>` on GitLab's, `$PWD`): only the temp folders are not.
  */
 function inCheckoutFolder(options: ReadonlyArray<readonly [string, string]>): boolean {
   let dir = '';
-  for (const [o, v] of options) if (o === '-C' && v !== '') dir = /^[/~$]/.test(v) || !dir ? v : `${dir}/${v}`;
-  if (!dir || dir.startsWith('/') || dir.startsWith('~')) return false;
+  for (const [o, v] of options) if (o === '-C' && v !== '') dir = /^[/~$`]/.test(v) || !dir ? v : `${dir}/${v}`;
+  if (!dir) return false;
   const w = WORKSPACE.exec(dir);
-  const rest = w ? (w[1] ?? '') : dir.startsWith('$') ? '' : `/${dir}`;
-  return !/^(?:\/+\.?)*\/*$/.test(rest);
+  if (w) return !SAME.test(w[1] ?? '');
+  if (/^[/~$`]/.test(dir)) return !OUTSIDE.test(dir) || CLIMBS.test(dir);
+  return !SAME.test(`/${dir}`);
 }
 
 /**
  * Whether git's `args` give it a program to run (git-config(1)), by a setting that is not quiet
  * (env-names.ts quietGitKey: `alias.w='!cp x ci/gate.sh'`, `core.pager`, `diff.external`,
  * `core.hooksPath`): `now` by `-c`/`--config-env`, `--exec-path=dir`, or `--git-dir`/`-C` naming a
- * repository other than the checkout's (this command may run it) or `git config --edit`
+ * repository other than the checkout's (this command may run it), `--work-tree` another folder or `git config --edit`
  * (its editor); `later` by `git config` setting one (a later git command may run it). What that
  * program writes or moves is not read: it may change the checkout. An option git does not know
  * before the command: `now` (not told).
@@ -94,8 +101,10 @@ function gitRunsConfigured(args: readonly string[]): 'now' | 'later' | false {
   if (git.options.some(([o]) => o === '--exec-path')) return 'now';
   // Another repository than the checkout's `.git`: its config (a bare one committed as files, or the
   // checkout's root read as one by `--git-dir=.`) names programs git runs (`remote.x.uploadpack`).
-  if (git.options.some(([o, v]) => o === '--git-dir' && !OWN_GIT_DIR.test(v)) || inCheckoutFolder(git.options))
-    return 'now';
+  // Another work tree: git writes its files there (`--work-tree=/usr/local/bin checkout-index -a`).
+  const elsewhere = ([o, v]: readonly [string, string]): boolean =>
+    (o === '--git-dir' && !OWN_GIT_DIR.test(v)) || (o === '--work-tree' && !OWN_WORK_TREE.test(v));
+  if (git.options.some(elsewhere) || inCheckoutFolder(git.options)) return 'now';
   if (git.sub !== 'config') return false;
   const rest = git.rest;
   if (rest.some((a) => CONFIG_READS.test(a))) return false;

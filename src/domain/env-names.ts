@@ -57,7 +57,7 @@ const GIT_QUIET_KEY =
 export const quietGitKey = (key: string): boolean => GIT_QUIET_KEY.test(key.trim());
 /**
  * git's variables that give it config, hooks or programs (git(1) ENVIRONMENT). Not GIT_DIR and its
- * kin: a checkout git cannot find fails the audit, which gitguard refuses to run in (target92's twin).
+ * kin (gitRepoVarLoses): set for gitguard alone they change nothing, it refuses GIT_DIR (target92's twin).
  */
 const GIT_ELSEWHERE = /^GIT_(?:CONFIG|CONFIG_PARAMETERS|CONFIG_GLOBAL|CONFIG_SYSTEM|TEMPLATE_DIR|EXEC_PATH)$/;
 
@@ -116,14 +116,36 @@ function gitProgramLoses(name: string, value: string): boolean {
   return !((name === 'GIT_SSH_COMMAND' || name === 'GIT_SSH') && runnersSsh(name, value));
 }
 
-/** Whether the shell word `NAME=value` (an assignment, `export`'s too) sets git's config or a program of its (gitSettingLoses). */
+/** The checkout's own git dir as a path names it (`.git`, `./.git`, `$GITHUB_WORKSPACE/.git`). */
+export const OWN_GIT_DIR = /^(?:(?:\.\/|\$\{?GITHUB_WORKSPACE\}?\/|\$\{\{\s*github\.workspace\s*\}\}\/)?\.git\/?)$/;
+/** The checkout's root as a path names it (`.`, `$GITHUB_WORKSPACE`, GitLab's `$CI_PROJECT_DIR`). */
+export const OWN_WORK_TREE =
+  /^(?:\.\/?|\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?\/?|\$\{\{\s*github\.workspace\s*\}\}\/?)$/;
+
+/**
+ * Whether setting `name` to `value` makes git open a repository other than the checkout's, or write
+ * its work tree elsewhere (git(1) ENVIRONMENT: GIT_DIR, GIT_COMMON_DIR, GIT_WORK_TREE): one the change
+ * committed as plain files (`GIT_DIR=ci/x.git`), whose config names programs a `git fetch` runs
+ * (`remote.origin.uploadpack`). gitguard drops them for its own git (GIT_DIR it refuses), so they lose
+ * only where a git command runs with them (target92's `GIT_DIR=x npx gitguard audit` keeps).
+ */
+export function gitRepoVarLoses(name: string, value: string): boolean {
+  if (name === 'GIT_DIR' || name === 'GIT_COMMON_DIR') return !OWN_GIT_DIR.test(value.trim());
+  return name === 'GIT_WORK_TREE' && !OWN_WORK_TREE.test(value.trim());
+}
+
+/** Whether setting `name` to `value` changes what a git command run with it does (gitSettingLoses, gitRepoVarLoses). */
+export const gitVariableLoses = (name: string, value: string): boolean =>
+  gitSettingLoses(name, value) || gitRepoVarLoses(name, value);
+
+/** Whether the shell word `NAME=value` (an assignment, `export`'s too) changes what git run with it does (gitVariableLoses). */
 export function gitAssignmentLoses(word: string): boolean {
   const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(word);
-  return m !== null && gitSettingLoses(m[1]!, m[2]!);
+  return m !== null && gitVariableLoses(m[1]!, m[2]!);
 }
 
 /** An assignment in a script's text: its name, then its value quoted or as one word. */
 const ASSIGNMENT = /(?:^|[\s;&|(])([A-Za-z_]\w*)=(?:'([^']*)'|"([^"]*)"|([^\s;&|)]*))/g;
-/** Whether `script`'s text assigns git's config or a program of its anywhere (gitAssignmentLoses), read as written. */
+/** Whether `script`'s text assigns git's config, a program of its or another repository anywhere (gitAssignmentLoses), read as written. */
 export const assignsGitProgram = (script: string): boolean =>
-  [...script.matchAll(ASSIGNMENT)].some((m) => gitSettingLoses(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''));
+  [...script.matchAll(ASSIGNMENT)].some((m) => gitVariableLoses(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''));

@@ -3,7 +3,7 @@
 // anything else is taken as changing what a later gitguard runs (step-env.ts).
 import { startupEnv } from './checkout-runs.js';
 import { unfollowedAssignment } from './shell-state.js';
-import { gitSettingLoses } from './env-names.js';
+import { gitVariableLoses } from './env-names.js';
 
 /** A `NAME=value` line for $GITHUB_ENV: no escape that could write a second line, expansions only of RUNNER_VARS. */
 const ENV_LINE = /^([A-Za-z_]\w*)=([^`\\\n]*)$/;
@@ -18,8 +18,9 @@ function envLineLoses(text: string): boolean {
   if (name === 'BASH_ENV') return startupEnv([name], value);
   // Go's folder moved for the steps after it, where the reading of their `$(go env GOPATH)` cannot see.
   if (movesGoPath(name)) return true;
-  // git's config or a program of its (`GIT_EXTERNAL_DIFF=x`): the steps after it run git with it (env-names.ts).
-  return unfollowedAssignment(`${name}=${value}`) || gitSettingLoses(name, value);
+  // git's config, a program of its (`GIT_EXTERNAL_DIFF=x`) or another repository (`GIT_DIR=ci/x.git`):
+  // the steps after it run git with it, actions/checkout's included (env-names.ts).
+  return unfollowedAssignment(`${name}=${value}`) || gitVariableLoses(name, value);
 }
 /** The target `>> $GITHUB_ENV` (quoted or braced). */
 const TO_ENV = String.raw`>>?\s*["']?\$\{?GITHUB_ENV\}?["']?`;

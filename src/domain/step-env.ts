@@ -15,6 +15,8 @@ import { commandString } from './command-wrappers.js';
 import { nodeGlobal } from './tool-installs.js';
 import { addsToolFolders, writesEnvFile } from './runner-files.js';
 import { assignsGitProgram, gitSettingLoses } from './env-names.js';
+import { GitRunFolder, gitIn } from './git-run-folder.js';
+import { commandDirs } from './step-folder.js';
 import { gitSubcommand } from './git-options.js';
 import {
   changesCheckout,
@@ -35,7 +37,15 @@ function* commandWords(script: Script, depth = 0): Generator<string[]> {
     switch (c.kind) {
       case 'simple': {
         for (const w of c.words) for (const s of w.substitutions) yield* commandWords(parseScript(s), depth + 1);
-        const words = c.words.slice(commandStart(c.words)).map((w) => w.value);
+        const start = commandStart(c.words);
+        // git under a wrapper naming a folder (`env -C ci/x.git git fetch`) as git's `-C` reads it.
+        const dirs = commandDirs(c.words.slice(0, start).map((w) => w.value));
+        const words = [
+          ...gitIn(
+            dirs,
+            c.words.slice(start).map((w) => w.value),
+          ),
+        ];
         yield words;
         const [name, ...args] = words;
         const inline = name !== undefined && SHELLS.has(base(name)) ? inlineScript(args, c.heredocs) : undefined;
@@ -256,8 +266,11 @@ export function changesLaterSteps(written: string, away = false, goMoved = false
   // it may run it and move HEAD before the audit; one set with none after it is for a later step
   // (git-program-steps.ts), as gitguard's own git reads no global, system or environment setting.
   let configured = assignsGitProgram(script);
+  const folder = new GitRunFolder();
   for (const words of scriptWords(parseScript(script))) {
-    if (changesCheckout(words) || writesGoSettings(words) || (configured && mayRunGitProgram(words))) return true;
+    folder.saw(words);
+    if (changesCheckout(folder.git(words)) || writesGoSettings(words) || (configured && mayRunGitProgram(words)))
+      return true;
     configured ||= setsGitProgram(words);
     away ||= leavesCheckout(words);
     if (writtenPaths(words).some((p) => away || programPlace(p))) return true;
