@@ -217,7 +217,8 @@ export async function gitlabSteps(
           artifacts.kind === 'loses' ||
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
           includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||
-          changesLaterSteps(ownBefore(script) ?? '', false, false, gitlabFetches(name, vars)) ||
+          // GitLab's runner starts the job's script with `set -eo pipefail`.
+          changesLaterSteps(ownBefore(script) ?? '', false, false, gitlabFetches(name, vars), true) ||
           gitlabCacheRestores(cacheOf(own, defaults, takes), UNREADABLE) ||
           written.lost,
         ...(written.lookup && { lookup: written.lookup }),

@@ -12,7 +12,7 @@ import { parseScript, type Command, type Pipeline, type Script } from './shell-s
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
 import { commandString } from './command-wrappers.js';
-import { nodeGlobal } from './tool-installs.js';
+import { freshCloneInstalls, localGlobalSpecs, takeFresh } from './global-install.js';
 import { addsToolFolders, writesEnvFile } from './runner-files.js';
 import { assignsGitProgram, gitSettingLoses } from './env-names.js';
 import { GitRunFolder, gitIn } from './git-run-folder.js';
@@ -122,8 +122,6 @@ function programPlace(path: string): boolean {
   return /(?:^|\/)(?:node_modules|\.npmrc$)/.test(p) || GIT_FOLDER.test(p);
 }
 
-/** A package of the registry by name (`npm`, `@scope/x@1`), not a folder, tarball or URL. */
-const REGISTRY_NAME = /^(?:@[\w.-]+\/)?[\w.-]+(?:@[\w.^~<>=*-]*)?$/;
 /** Commands whose last path is where they write (`cp a b`, `ln -s a b`; `-t dir` names it). */
 const COPIES = new Set(['cp', 'mv', 'ln', 'install', 'rsync', 'scp']);
 /**
@@ -146,12 +144,10 @@ export function writtenPaths(words: readonly string[]): string[] {
   const tool = base(name);
   const paths = args.filter((a) => !a.startsWith('-'));
   if (/^(?:npm|pnpm|yarn)$/.test(tool)) {
-    const global = nodeGlobal(args) || args[0] === 'global';
-    // A global install of a registry name (`npm i -g npm@10`) is the registry's; of a path or URL, the change's.
-    const local = paths.slice(1).some((a) => !REGISTRY_NAME.test(a));
-    return (global && local) || /^(?:link|ln|set)$/.test(args[0] ?? '') || (args[0] === 'config' && args[1] === 'set')
-      ? ['/']
-      : [];
+    // A global install of a registry name (`npm i -g npm@10`) is the registry's; of a path, a URL or
+    // the folder it runs in, the change's (but in a fresh clone: global-install.ts).
+    const local = localGlobalSpecs(words)?.length;
+    return local || /^(?:link|ln|set)$/.test(args[0] ?? '') || (args[0] === 'config' && args[1] === 'set') ? ['/'] : [];
   }
   // A link also lets a later write reach what it points at (`ln -s ~/bin b; cp x b/npx`): each path counts.
   if (tool === 'ln') return paths;
@@ -254,9 +250,16 @@ export const runnerPlaces = (script: string): string =>
  * it runs are read at the commit by earlier-steps.ts). `away`: it starts out of the checkout
  * (`working-directory: /usr/local/bin`), so a relative path it writes may be where programs are.
  * `goMoved`: Go's folder is set for the step (runner-files.ts movesGo). `fetches`: the fetch-and-run
- * lines its job ran at the start (fetched-code.ts), which keep it.
+ * lines its job ran at the start (fetched-code.ts), which keep it. `errexit`: its lines run under
+ * `set -e` (GitLab's script), where a clone on a line of its own holds for the lines after it.
  */
-export function changesLaterSteps(written: string, away = false, goMoved = false, fetches?: FetchLines): boolean {
+export function changesLaterSteps(
+  written: string,
+  away = false,
+  goMoved = false,
+  fetches?: FetchLines,
+  errexit = false,
+): boolean {
   const script = runnerPlaces(written);
   if (runsFetchedCode(script, fetches)) return true;
   if (/GITHUB_PATH/.test(script) && !addsToolFolders(script, goMoved)) return true;
@@ -266,13 +269,16 @@ export function changesLaterSteps(written: string, away = false, goMoved = false
   // it may run it and move HEAD before the audit; one set with none after it is for a later step
   // (git-program-steps.ts), as gitguard's own git reads no global, system or environment setting.
   let configured = assignsGitProgram(script);
+  const parsed = parseScript(script);
+  const fresh = freshCloneInstalls(parsed, errexit);
   const folder = new GitRunFolder();
-  for (const words of scriptWords(parseScript(script))) {
+  for (const words of scriptWords(parsed)) {
     folder.saw(words);
     if (changesCheckout(folder.git(words)) || writesGoSettings(words) || (configured && mayRunGitProgram(words)))
       return true;
     configured ||= setsGitProgram(words);
     away ||= leavesCheckout(words);
+    if (takeFresh(fresh, words)) continue;
     if (writtenPaths(words).some((p) => away || programPlace(p))) return true;
   }
   // A redirection's target is no word of its command: any after a `cd` away counts.

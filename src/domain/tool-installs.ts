@@ -27,7 +27,7 @@ function fromCommand(args: readonly string[]): string[] {
  * URL or git address, whose global install step-env.ts reads as a write (`npm install -g .` in the
  * clone of gitguard README's GitLab recipe makes is the gate's own install).
  */
-const REGISTRY_PACKAGE = /^(?:@[\w.-]+\/)?[\w-][\w.-]*(?:@[^\s/:]*)?$/;
+export const REGISTRY_PACKAGE = /^(?:@[\w.-]+\/)?[\w-][\w.-]*(?:@[^\s/:]*)?$/;
 
 /**
  * A package spec npm resolves to no dependency of the project by name, always fetched: a git host's

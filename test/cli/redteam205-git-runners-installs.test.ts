@@ -55,7 +55,6 @@ const LOST_INSTALLS: Array<[string, Record<string, string>]> = [
 const KEPT_INSTALLS: Array<[string, Record<string, string>]> = [
   ['npm ci', job(['npm ci'])],
   ['pip install -U pip setuptools wheel', job(['python -m pip install -U pip setuptools wheel'])],
-  ['npm i -g . (the checkout)', job(['npm i -g .'])],
 ];
 
 describe('redteam205: git run by other commands after a git program is set', () => {
