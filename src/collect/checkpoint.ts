@@ -89,8 +89,9 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // v20: ci-gate-kept reads a `--base` naming a branch per trigger (a protected branch, on a pull request or a
 // push to another) and no longer accepts other names, tags or abbreviated ids; GitLab artifacts of earlier jobs,
 // pager variables, step variables giving git a program, `..` after a link, checkout's `submodules:` and the paths
-// a direct call names through links lose it; `||` of forge bases and pwsh package-manager lines keep it; real paths
-// are libc's (this stop's rounds 213-224): a v19 state may hold a verdict either way for such a commit.
+// a direct call names through links, npx of a name the commit does not declare, git opening a committed repository
+// (`cd`, GIT_DIR) and a global install of the checkout lose it; `||` of forge bases and pwsh package-manager lines
+// keep it; real paths are libc's (this stop's rounds 213-224): a v19 state may hold a verdict either way.
 export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v20';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
