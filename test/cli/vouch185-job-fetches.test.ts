@@ -5,18 +5,11 @@
 // loses it; the same line in the same job keeps it, written out or taken from a template.
 import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupTemp } from '../helpers/repo.js';
+import { APP, AUDIT, CI, RUSTUP, UV, WF, run, type Files } from '../helpers/fetch-lines.js';
 
 afterAll(cleanupTemp);
 
-type Files = Record<string, string>;
-const WF = '.github/workflows/ci.yml';
 const OTHER = '.github/workflows/gate.yml';
-const CI = '.gitlab-ci.yml';
-const APP = { 'src/app.js': 'console.log(1);\n' };
-const RUSTUP = "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y";
-const UV = 'curl -LsSf https://astral.sh/uv/install.sh | sh';
-const AUDIT = 'npx gitguard audit';
-const run = (s: string): string => `      - run: ${JSON.stringify(s)}\n`;
 const CHECKOUT = '      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n';
 /** A GitHub job `id`: `lines` each a step. */
 const job = (id: string, ...lines: string[]): string =>

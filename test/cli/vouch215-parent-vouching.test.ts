@@ -11,21 +11,12 @@ import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupTemp } from '../helpers/repo.js';
 import { ALICE, gateFindings } from '../helpers/range-findings.js';
 import { aliceSigns } from '../helpers/team.js';
+import { APP, AUDIT, CI, GATE_HEAD as HEAD, RUSTUP, UV, WF, run, type Files } from '../helpers/fetch-lines.js';
+
+const PIP = 'pip install --user pre-commit==3.7.0';
 
 afterAll(cleanupTemp);
 
-type Files = Record<string, string>;
-const WF = '.github/workflows/ci.yml';
-const CI = '.gitlab-ci.yml';
-const APP = { 'src/app.js': 'console.log(1);\n' };
-const RUSTUP = "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y";
-const UV = 'curl -LsSf https://astral.sh/uv/install.sh | sh';
-const PIP = 'pip install --user pre-commit==3.7.0';
-const AUDIT = 'npx gitguard audit';
-const run = (s: string): string => `      - run: ${JSON.stringify(s)}\n`;
-const HEAD =
-  'on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n' +
-  '        with:\n          fetch-depth: 0\n';
 const TEST = '  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n';
 /** A GitHub gate job: `lines` each a step before the audit's, beside a test job. */
 const wf = (...lines: string[]): Files => ({ [WF]: `${HEAD}${[...lines, AUDIT].map(run).join('')}${TEST}` });
