@@ -10,10 +10,7 @@
 import type { Script, Command, AndOr } from './shell-syntax.js';
 import { base } from './gitguard-call.js';
 import { commandStart } from './shell-state.js';
-import { nodeGlobal, REGISTRY_PACKAGE } from './tool-installs.js';
-
-/** npm's (pnpm's, yarn's) verbs that install a package: npm's short names and typos, and `add`. */
-const INSTALL_VERB = /^(?:i|in|ins|inst|insta|instal|install|isnt|isnta|isntal|isntall|add)$/;
+import { INSTALL_VERB, nodeGlobal, REGISTRY_PACKAGE } from './tool-installs.js';
 /** A spec npm reads as a registry package: a plain name (not `.`, a path, a tarball's file name, a URL). */
 const registrySpec = (spec: string): boolean => REGISTRY_PACKAGE.test(spec) && !/\.(?:tgz|tar\.gz|tar)$/i.test(spec);
 

@@ -95,7 +95,7 @@ export const nodeGlobal = (args: readonly string[]): boolean =>
  * The verbs npm reads as `install` or `install-test` (npm's cmd-list: its short names and typos, `it`),
  * and `add` (npm's, pnpm's, yarn's, bun's); bun's `a` is its `add`.
  */
-const INSTALL_VERB = /^(?:i|in|ins|inst|insta|instal|install|isnt|isnta|isntal|isntall|add|it|install-test)$/;
+export const INSTALL_VERB = /^(?:i|in|ins|inst|insta|instal|install|isnt|isnta|isntal|isntall|add|it|install-test)$/;
 
 /**
  * npm, pnpm, yarn and bun installing a registry's package into their global prefix, running one

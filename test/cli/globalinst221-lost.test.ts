@@ -30,6 +30,9 @@ describe('globalinst221: a global install of the checkout before the audit loses
   lost('GitLab, npm install --global .', gl(CLONE), gl('npm install --global .'));
   lost('GitHub, npm i -g naming no package', gh(CLONE), gh('npm ci && npm i -g'));
   lost('GitLab, pnpm add -g .', gl(CLONE), gl('pnpm add -g .'));
+  // npm's install-test (`it`) takes install's arguments: `-g .` installs the checkout the same way.
+  lost('GitHub, npm it -g .', gh(CLONE), gh('npm it -g .'));
+  lost('GitLab, npm install-test --global .', gl(CLONE), gl('npm install-test --global .'));
   lost('GitHub, a tarball the change commits', gh(CLONE), gh('npm i -g gitguard-0.1.0.tgz'));
   lost(
     'GitLab, the clone then a subshell cd',
